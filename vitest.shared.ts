@@ -1,0 +1,32 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * The vitest setup every package shares: unit tests beside the code (`src/**\/*.test.ts`)
+ * and integration tests (real Redis, real OpenID provider, child processes) in
+ * `test/integration/` as their own project.
+ */
+export function packageTestConfig(options: { integrationTimeoutMs?: number } = {}) {
+  return defineConfig({
+    test: {
+      projects: [
+        {
+          test: {
+            name: 'unit',
+            include: ['src/**/*.test.ts'],
+            environment: 'node',
+          },
+        },
+        {
+          test: {
+            name: 'integration',
+            include: ['test/integration/**/*.test.ts'],
+            environment: 'node',
+            testTimeout: options.integrationTimeoutMs ?? 60_000,
+            hookTimeout: options.integrationTimeoutMs ?? 60_000,
+            fileParallelism: false,
+          },
+        },
+      ],
+    },
+  });
+}
