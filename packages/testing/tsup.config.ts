@@ -1,3 +1,6 @@
 import { packageBuildConfig } from '../../tsup.shared';
 
-export default packageBuildConfig({ format: ['esm'] });
+export default packageBuildConfig({
+  entry: ['src/oidc.ts', 'src/http.ts', 'src/redis.ts'],
+  format: ['esm'],
+});

@@ -1,1 +1,57 @@
-export {};
+export { type EncryptedStoreOptions, encryptedStore } from './encrypted-store.js';
+export {
+  AuthError,
+  type AuthErrorCode,
+  type AuthErrorOptions,
+  AuthenticationError,
+  type AuthenticationErrorFields,
+  OAuthError,
+  type OAuthErrorFields,
+  SessionExpiredError,
+  TokenEndpointError,
+  type TokenEndpointErrorFields,
+  TokenResponseError,
+  TokenSetFormatError,
+  TokenStoreError,
+  type TokenStoreErrorFields,
+} from './errors.js';
+export { MemoryTokenStore, type MemoryTokenStoreOptions } from './memory-token-store.js';
+export { type StaticTokenOptions, staticToken } from './static-token.js';
+export { type ApiKeyAuthOptions, apiKeyAuth } from './strategies/api-key-auth.js';
+export type {
+  AuthRequest,
+  AuthStrategy,
+  UnauthorizedResponse,
+} from './strategies/auth-strategy.js';
+export { basicAuth } from './strategies/basic-auth.js';
+export { bearerAuth } from './strategies/bearer-auth.js';
+export { type TokenSource, tokenAuth } from './strategies/token-auth.js';
+export { type TokenFunctionOptions, tokenFunction } from './token-function.js';
+export {
+  type ForceRefreshOptions,
+  type RetryOptions,
+  TokenManager,
+  type TokenManagerOptions,
+} from './token-manager.js';
+export type {
+  LockWaitEvent,
+  RefreshFailedEvent,
+  SessionExpiredEvent,
+  StoreErrorEvent,
+  TokenManagerEvent,
+  TokenManagerEventBase,
+  TokenObtainedEvent,
+} from './token-manager-events.js';
+export type { ProviderDescription, TokenProvider, TokenRequestOptions } from './token-provider.js';
+export {
+  type RedactedTokenSet,
+  type SerializedTokenSet,
+  TokenSet,
+  type TokenSetInit,
+} from './token-set.js';
+export {
+  keepUntil,
+  type TokenLock,
+  type TokenStore,
+  type WaitForUpdateOptions,
+} from './token-store.js';

@@ -1,0 +1,265 @@
+/**
+ * The error classes of the auth packages. Every one extends {@link AuthError}, carries a
+ * machine-readable `code`, passes its `cause` on, and never holds a secret in its message
+ * or properties.
+ *
+ * `instanceof` fails when two copies of the package are installed, so each class is
+ * branded with a `Symbol.for(...)` key and has a static `isInstance()` that checks the
+ * brand instead.
+ *
+ * @module
+ */
+
+const BRAND_PREFIX = '@auth/core/';
+
+/** The `code` of every error the packages throw. */
+export type AuthErrorCode =
+  | 'auth_error'
+  | 'manager_closed'
+  | 'oauth_error'
+  | 'token_endpoint_error'
+  | 'token_response_invalid'
+  | 'token_set_format'
+  | 'session_expired'
+  | 'token_store_error'
+  | 'authentication_failed';
+
+/** Options every error constructor accepts. */
+export interface AuthErrorOptions {
+  /** The underlying failure, kept for debugging. Must not hold a secret either. */
+  cause?: unknown;
+}
+
+type AuthErrorClass<T extends AuthError> = abstract new (...args: never[]) => T;
+
+/**
+ * Base class of every error from the auth packages.
+ *
+ * @example
+ * ```ts
+ * import { AuthError } from '@auth/core';
+ *
+ * try {
+ *   await manager.getToken();
+ * } catch (error) {
+ *   if (AuthError.isInstance(error)) console.error(error.code, error.message);
+ * }
+ * ```
+ */
+export class AuthError extends Error {
+  /** The brand that marks instances of this class and its subclasses. */
+  static readonly brand: symbol = Symbol.for(`${BRAND_PREFIX}AuthError`);
+
+  /** A stable machine-readable code for the failure. */
+  readonly code: AuthErrorCode;
+
+  /**
+   * @param message - What went wrong, for a human; never a secret.
+   * @param code - The machine-readable code (subclasses fix their own).
+   * @param options - `cause`: the underlying error.
+   */
+  constructor(message: string, code: AuthErrorCode = 'auth_error', options: AuthErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    // Brand the instance with every class of its chain, so `AuthError.isInstance` and
+    // `OAuthError.isInstance` both recognise an OAuthError from another package copy.
+    for (let cls: unknown = new.target; isBrandedClass(cls); cls = Object.getPrototypeOf(cls)) {
+      Object.defineProperty(this, cls.brand, { value: true });
+    }
+  }
+
+  /**
+   * Whether `value` is an instance of this class, even one created by another copy of
+   * the package (where `instanceof` would say no).
+   *
+   * @param value - Anything, typically a caught error.
+   * @returns `true` when `value` carries this class's brand.
+   */
+  static isInstance<T extends AuthError>(this: AuthErrorClass<T>, value: unknown): value is T {
+    const brand = (this as unknown as { brand: symbol }).brand;
+    return (
+      typeof value === 'object' &&
+      value !== null &&
+      (value as Record<symbol, unknown>)[brand] === true
+    );
+  }
+}
+
+function isBrandedClass(value: unknown): value is { brand: symbol } {
+  return typeof value === 'function' && Object.hasOwn(value, 'brand');
+}
+
+/** Fields of an RFC 6749 §5.2 error response. */
+export interface OAuthErrorFields extends AuthErrorOptions {
+  /** The `error` code, e.g. `invalid_grant`. */
+  error: string;
+  /** `error_description`, when the server sent one. */
+  errorDescription?: string;
+  /** `error_uri`, when the server sent one. */
+  errorUri?: string;
+  /** The HTTP status of the response. */
+  status?: number;
+  /** How long the server asked the client to wait (`Retry-After`), in milliseconds. */
+  retryAfterMs?: number;
+}
+
+/**
+ * The authorization server answered with an OAuth error (RFC 6749 §5.2), such as
+ * `invalid_client` or `invalid_grant`.
+ *
+ * @example
+ * ```ts
+ * if (OAuthError.isInstance(error) && error.error === 'invalid_grant') {
+ *   // the refresh token or credentials were rejected
+ * }
+ * ```
+ */
+export class OAuthError extends AuthError {
+  static override readonly brand: symbol = Symbol.for(`${BRAND_PREFIX}OAuthError`);
+  /** The RFC 6749 `error` code. */
+  readonly error: string;
+  /** The server's `error_description`. */
+  readonly errorDescription: string | undefined;
+  /** The server's `error_uri`. */
+  readonly errorUri: string | undefined;
+  /** The HTTP status of the error response. */
+  readonly status: number | undefined;
+  /** The server's `Retry-After`, in milliseconds, if it sent one. */
+  readonly retryAfterMs: number | undefined;
+
+  /** @param fields - The parsed error response. */
+  constructor(fields: OAuthErrorFields) {
+    const detail = fields.errorDescription ? `: ${fields.errorDescription}` : '';
+    super(`OAuth error "${fields.error}"${detail}`, 'oauth_error', fields);
+    this.error = fields.error;
+    this.errorDescription = fields.errorDescription;
+    this.errorUri = fields.errorUri;
+    this.status = fields.status;
+    this.retryAfterMs = fields.retryAfterMs;
+  }
+}
+
+/** Fields of a {@link TokenEndpointError}. */
+export interface TokenEndpointErrorFields extends AuthErrorOptions {
+  /** The HTTP status, when a response arrived. */
+  status?: number;
+  /** Whether trying again later may succeed (network faults, timeouts, 5xx, 429). */
+  retryable: boolean;
+  /** The server's `Retry-After`, in milliseconds, if it sent one. */
+  retryAfterMs?: number;
+}
+
+/**
+ * The token endpoint could not be used: network failure, timeout, an HTTP error without
+ * an OAuth error body, or a body that is not JSON.
+ */
+export class TokenEndpointError extends AuthError {
+  static override readonly brand: symbol = Symbol.for(`${BRAND_PREFIX}TokenEndpointError`);
+  /** The HTTP status, when a response arrived. */
+  readonly status: number | undefined;
+  /** Whether trying again later may succeed. */
+  readonly retryable: boolean;
+  /** The server's `Retry-After`, in milliseconds, if it sent one. */
+  readonly retryAfterMs: number | undefined;
+
+  /**
+   * @param message - What failed; never a secret.
+   * @param fields - Status, retryability and `cause`.
+   */
+  constructor(message: string, fields: TokenEndpointErrorFields) {
+    super(message, 'token_endpoint_error', fields);
+    this.status = fields.status;
+    this.retryable = fields.retryable;
+    this.retryAfterMs = fields.retryAfterMs;
+  }
+}
+
+/** A token response was received but is not a valid RFC 6749 §5.1 response. */
+export class TokenResponseError extends AuthError {
+  static override readonly brand: symbol = Symbol.for(`${BRAND_PREFIX}TokenResponseError`);
+
+  /**
+   * @param message - Which field is missing or malformed; never its value.
+   * @param options - `cause`.
+   */
+  constructor(message: string, options: AuthErrorOptions = {}) {
+    super(message, 'token_response_invalid', options);
+  }
+}
+
+/** Stored token data could not be read back: wrong shape, version or types. */
+export class TokenSetFormatError extends AuthError {
+  static override readonly brand: symbol = Symbol.for(`${BRAND_PREFIX}TokenSetFormatError`);
+
+  /**
+   * @param message - What is malformed; never a value.
+   * @param options - `cause`.
+   */
+  constructor(message: string, options: AuthErrorOptions = {}) {
+    super(message, 'token_set_format', options);
+  }
+}
+
+/**
+ * The session is over: the refresh token was rejected or has expired, and the provider
+ * cannot sign in again by itself. The user has to log in again.
+ */
+export class SessionExpiredError extends AuthError {
+  static override readonly brand: symbol = Symbol.for(`${BRAND_PREFIX}SessionExpiredError`);
+
+  /**
+   * @param message - Why the session ended.
+   * @param options - `cause`: typically the `invalid_grant` {@link OAuthError}.
+   */
+  constructor(message = 'the session has expired: log in again', options: AuthErrorOptions = {}) {
+    super(message, 'session_expired', options);
+  }
+}
+
+/** Fields of a {@link TokenStoreError}. */
+export interface TokenStoreErrorFields extends AuthErrorOptions {
+  /** The store operation that failed. */
+  operation?: 'get' | 'set' | 'delete' | 'lock' | 'unlock' | 'wait';
+}
+
+/** A token store could not do its work: backend down, disk full, unreadable data. */
+export class TokenStoreError extends AuthError {
+  static override readonly brand: symbol = Symbol.for(`${BRAND_PREFIX}TokenStoreError`);
+  /** The store operation that failed. */
+  readonly operation: TokenStoreErrorFields['operation'];
+
+  /**
+   * @param message - What failed; never a token.
+   * @param fields - `operation` and `cause`.
+   */
+  constructor(message: string, fields: TokenStoreErrorFields = {}) {
+    super(message, 'token_store_error', fields);
+    this.operation = fields.operation;
+  }
+}
+
+/** Fields of an {@link AuthenticationError}. */
+export interface AuthenticationErrorFields extends AuthErrorOptions {
+  /** The service the credentials were for (a manager's `serviceName`, or an origin). */
+  serviceName: string;
+}
+
+/**
+ * No credentials could be obtained for a request. `cause` holds the underlying error
+ * (an {@link OAuthError}, a {@link TokenEndpointError}, a network error, …).
+ */
+export class AuthenticationError extends AuthError {
+  static override readonly brand: symbol = Symbol.for(`${BRAND_PREFIX}AuthenticationError`);
+  /** The service the credentials were for. */
+  readonly serviceName: string;
+
+  /**
+   * @param message - What could not be obtained.
+   * @param fields - `serviceName` and `cause`.
+   */
+  constructor(message: string, fields: AuthenticationErrorFields) {
+    super(message, 'authentication_failed', fields);
+    this.serviceName = fields.serviceName;
+  }
+}

@@ -1,0 +1,109 @@
+import type { StoreErrorEvent } from '../token-manager-events.js';
+import type { TokenSet } from '../token-set.js';
+import type { TokenLock, TokenStore } from '../token-store.js';
+import { sleep } from './abort.js';
+
+type StoreOperation = StoreErrorEvent['operation'];
+
+/** The outcome of {@link GuardedStore.lockOrWait}. */
+export type LockOutcome =
+  | { kind: 'locked'; lock: TokenLock }
+  | { kind: 'adopted'; tokens: TokenSet }
+  /** No lock: the store has none, failed, or the holder took too long. Go on unlocked. */
+  | { kind: 'unlocked' };
+
+const FIRST_POLL_MS = 25;
+const LONGEST_POLL_MS = 1_000;
+
+/**
+ * A manager's view of its store for one key: every call is guarded so a store fault
+ * (Redis down, disk full, unreadable data) is reported and treated as "nothing there"
+ * rather than failing the caller.
+ */
+export class GuardedStore {
+  readonly #store: TokenStore;
+  readonly #key: string;
+  readonly #reportError: (operation: StoreOperation, error: unknown) => void;
+
+  constructor(
+    store: TokenStore,
+    key: string,
+    reportError: (operation: StoreOperation, error: unknown) => void,
+  ) {
+    this.#store = store;
+    this.#key = key;
+    this.#reportError = reportError;
+  }
+
+  /** Reads the entry; `undefined` when absent or when the store failed. */
+  async get(): Promise<TokenSet | undefined> {
+    return this.#guard('get', () => this.#store.get(this.#key));
+  }
+
+  /** Writes the entry; a failure is reported and otherwise ignored. */
+  async set(tokens: TokenSet): Promise<void> {
+    await this.#guard('set', () => this.#store.set(this.#key, tokens));
+  }
+
+  /** Deletes the entry; a failure is reported and otherwise ignored. */
+  async delete(): Promise<void> {
+    await this.#guard('delete', () => this.#store.delete(this.#key));
+  }
+
+  /** Frees a lock; a failure is reported (the lock then lapses with its TTL). */
+  async release(lock: TokenLock): Promise<void> {
+    await this.#guard('unlock', () => lock.release());
+  }
+
+  /**
+   * Takes the lock, or waits for whoever holds it and adopts their token once `accept`
+   * takes it. Waits are woken by the store's `waitForUpdate` when it has one, else they
+   * poll with backoff; after `lockTtlMs` of waiting without a result it gives up and
+   * returns `unlocked` rather than leave callers hanging on a stuck holder.
+   */
+  async lockOrWait(
+    lockTtlMs: number,
+    accept: (tokens: TokenSet | undefined) => tokens is TokenSet,
+    signal: AbortSignal,
+  ): Promise<LockOutcome> {
+    const store = this.#store;
+    if (!store.acquireLock) return { kind: 'unlocked' };
+    let waitBudgetMs = lockTtlMs;
+    let pollMs = FIRST_POLL_MS;
+    for (;;) {
+      const lock = await this.#guard('lock', () => store.acquireLock!(this.#key, lockTtlMs), null);
+      if (lock === null) return { kind: 'unlocked' };
+      if (lock) return { kind: 'locked', lock };
+      if (waitBudgetMs <= 0) return { kind: 'unlocked' };
+      const waitMs = Math.min(pollMs, waitBudgetMs);
+      waitBudgetMs -= waitMs;
+      if (store.waitForUpdate) {
+        const woken = await this.#guard(
+          'wait',
+          () => store.waitForUpdate!(this.#key, { timeoutMs: waitMs, signal }),
+          null,
+        );
+        if (woken === null) await sleep(waitMs, signal);
+      } else {
+        await sleep(waitMs, signal);
+      }
+      signal.throwIfAborted();
+      pollMs = Math.min(pollMs * 2, LONGEST_POLL_MS);
+      const stored = await this.get();
+      if (accept(stored)) return { kind: 'adopted', tokens: stored };
+    }
+  }
+
+  async #guard<T, F = undefined>(
+    operation: StoreOperation,
+    call: () => Promise<T>,
+    fallback?: F,
+  ): Promise<T | F> {
+    try {
+      return await call();
+    } catch (error) {
+      this.#reportError(operation, error);
+      return fallback as F;
+    }
+  }
+}

@@ -1,0 +1,48 @@
+import { readJwtTimes } from './internal/jwt.js';
+import { inspectSymbol } from './internal/redaction.js';
+import { sha256Hex } from './internal/sha256.js';
+import type { ProviderDescription, TokenProvider } from './token-provider.js';
+import { TokenSet } from './token-set.js';
+
+/** Options of {@link staticToken}. */
+export interface StaticTokenOptions {
+  /** The cache identity; default `static:<hash of the token>`. */
+  cacheKey?: string;
+  /** The `Authorization` scheme. Default `Bearer`. */
+  tokenType?: string;
+}
+
+/**
+ * A provider of one fixed token. When the token is a JWT, its `exp` claim becomes the
+ * expiry, so a manager reports it as expired instead of sending it.
+ *
+ * @param token - The access token.
+ * @param options - `cacheKey` and `tokenType`.
+ * @returns A provider that always returns the same token set.
+ * @throws {TypeError} An empty token or one with whitespace or control characters.
+ * @example
+ * ```ts
+ * import { TokenManager, staticToken } from '@auth/core';
+ *
+ * const manager = new TokenManager({ provider: staticToken(process.env.API_TOKEN!) });
+ * ```
+ */
+export function staticToken(token: string, options: StaticTokenOptions = {}): TokenProvider {
+  const times = typeof token === 'string' ? readJwtTimes(token) : undefined;
+  const tokens = new TokenSet({ accessToken: token, tokenType: options.tokenType, ...times });
+  const cacheKey = options.cacheKey ?? `static:${sha256Hex(token).slice(0, 16)}`;
+  const describe = (): ProviderDescription => ({
+    type: 'static',
+    token: 'set',
+    expiresAt:
+      tokens.expiresAt === undefined ? undefined : new Date(tokens.expiresAt).toISOString(),
+  });
+  return {
+    cacheKey,
+    canReauthenticate: true,
+    fetchToken: async () => tokens,
+    describe,
+    toJSON: describe,
+    [inspectSymbol]: () => `staticToken(${JSON.stringify(describe())})`,
+  } as TokenProvider;
+}

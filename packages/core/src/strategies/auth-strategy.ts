@@ -1,0 +1,48 @@
+/** The request a strategy authenticates. The strategy must not change it. */
+export interface AuthRequest {
+  /** The HTTP method, upper case. */
+  method: string;
+  /** The full request URL. */
+  url: URL;
+  /** The request's headers (including, in `onUnauthorized`, the credentials that were sent). */
+  headers: Headers;
+  /** The exact body bytes that are sent, when the adapter buffered them (for signing strategies). */
+  body?: Uint8Array;
+}
+
+/** What a strategy sees of a response that was refused. */
+export interface UnauthorizedResponse {
+  status: number;
+  headers: Headers;
+}
+
+/**
+ * How credentials go on a request: returns the headers to add. Adapters such as
+ * `createAuthFetch` call it per request, on a copy of the request.
+ *
+ * @example
+ * ```ts
+ * import type { AuthStrategy } from '@auth/core';
+ *
+ * const tenantHeader: AuthStrategy = {
+ *   authenticate: () => ({ 'X-Tenant': 'acme' }),
+ * };
+ * ```
+ */
+export interface AuthStrategy {
+  /**
+   * The headers that carry the credentials for `req`.
+   *
+   * @param req - The request about to be sent.
+   * @returns Header names and values to set on (a copy of) the request.
+   */
+  authenticate(req: AuthRequest): Promise<Record<string, string>> | Record<string, string>;
+  /**
+   * Called when the server answered 401; renews credentials if it can.
+   *
+   * @param req - The request as it was sent.
+   * @param res - The 401 response's status and headers.
+   * @returns `true` when the request should be retried with fresh credentials.
+   */
+  onUnauthorized?(req: AuthRequest, res: UnauthorizedResponse): Promise<boolean>;
+}

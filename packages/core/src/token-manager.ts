@@ -1,0 +1,480 @@
+import { AuthError, AuthenticationError, OAuthError, SessionExpiredError } from './errors.js';
+import { raceSignal, sleep } from './internal/abort.js';
+import { GuardedStore } from './internal/guarded-store.js';
+import { inspectSymbol } from './internal/redaction.js';
+import {
+  classifyFailure,
+  type RetryOptions,
+  type RetryPolicy,
+  retryDelayMs,
+  retryPolicy,
+} from './internal/retry-policy.js';
+import { scheduleFor, type TimingPolicy, type TokenSchedule } from './internal/token-timing.js';
+import { MemoryTokenStore } from './memory-token-store.js';
+import type { TokenManagerEvent } from './token-manager-events.js';
+import type { ProviderDescription, TokenProvider } from './token-provider.js';
+import type { TokenSet } from './token-set.js';
+import type { TokenStore } from './token-store.js';
+
+export type { RetryOptions } from './internal/retry-policy.js';
+
+/** Options of {@link TokenManager}. Durations in ms. */
+export interface TokenManagerOptions {
+  /** Where tokens come from. */
+  provider: TokenProvider;
+  /** Where tokens are kept; share one (file, Redis) to share tokens across processes. Default: a new {@link MemoryTokenStore}. */
+  store?: TokenStore;
+  /** The store key. Default `provider.cacheKey`. */
+  key?: string;
+  /** A token is not served within this margin of its expiry (clamped to half its lifetime). Default 30 000. */
+  expirySkewMs?: number;
+  /** How long before it stops being served a token is renewed in the background (clamped to half its usable lifetime; 0 turns it off). Default 60 000. */
+  refreshAheadMs?: number;
+  /** How long a cross-process lock is held at most. Default 30 000. */
+  lockTtlMs?: number;
+  /** Retries of failed token requests. */
+  retry?: RetryOptions;
+  /** Names the service in {@link AuthenticationError}s. Default: the key. */
+  serviceName?: string;
+  /** The clock. Default `Date.now`. */
+  now?: () => number;
+  /** Receives {@link TokenManagerEvent}s (no secrets in them), for logs and metrics. */
+  onEvent?: (event: TokenManagerEvent) => void;
+}
+
+/** Options of {@link TokenManager.forceRefresh}. */
+export interface ForceRefreshOptions {
+  /** The token the server rejected (the `TokenSet` or its access token). If it is no longer current, the current one is returned without a request. */
+  rejected?: TokenSet | string;
+  /** Stops this caller's wait (the shared request goes on for others). */
+  signal?: AbortSignal;
+}
+
+interface Flight {
+  promise: Promise<TokenSet>;
+  background: boolean;
+}
+
+type Obtained = { tokens: TokenSet; source: 'fetched' | 'refreshed' | 'store'; durationMs: number };
+
+/**
+ * Caches, shares and renews the tokens of one provider: never a stale token, one token
+ * request however many callers (and, with a lock-capable store, however many processes),
+ * renewal ahead of expiry in the background, and no outage when the token endpoint or
+ * the store fails while a valid token remains.
+ *
+ * @example
+ * ```ts
+ * import { TokenManager } from '@auth/core';
+ * import { clientCredentials } from '@auth/oauth';
+ *
+ * const manager = new TokenManager({
+ *   provider: clientCredentials({ tokenUrl, clientId, clientSecret }),
+ *   onEvent: (event) => console.log(event.type, event.key),
+ * });
+ * const headers = { Authorization: await manager.getAuthorizationHeader() };
+ * ```
+ */
+export class TokenManager {
+  readonly #provider: TokenProvider;
+  readonly #key: string;
+  readonly #store: GuardedStore;
+  readonly #storeName: string;
+  readonly #timing: TimingPolicy;
+  readonly #lockTtlMs: number;
+  readonly #retry: RetryPolicy;
+  readonly #serviceName: string;
+  readonly #now: () => number;
+  readonly #onEvent: ((event: TokenManagerEvent) => void) | undefined;
+  readonly #closing = new AbortController();
+
+  #tokens: TokenSet | undefined;
+  #schedule: TokenSchedule = {
+    usableUntil: Number.NEGATIVE_INFINITY,
+    refreshAt: Number.POSITIVE_INFINITY,
+  };
+  #rejectedToken: string | undefined;
+  #flight: Flight | undefined;
+  #backgroundAttempts = 0;
+  #nextBackgroundAttemptAt = Number.NEGATIVE_INFINITY;
+
+  /**
+   * @param options - See {@link TokenManagerOptions}.
+   * @throws {TypeError} A missing provider or an invalid duration.
+   */
+  constructor(options: TokenManagerOptions) {
+    const { provider } = options;
+    if (typeof provider?.fetchToken !== 'function')
+      throw new TypeError('TokenManager needs a provider with fetchToken()');
+    this.#provider = provider;
+    this.#key = options.key ?? provider.cacheKey;
+    if (typeof this.#key !== 'string' || this.#key === '')
+      throw new TypeError('TokenManager needs a non-empty key or provider.cacheKey');
+    this.#timing = {
+      expirySkewMs: duration('expirySkewMs', options.expirySkewMs, 30_000),
+      refreshAheadMs: duration('refreshAheadMs', options.refreshAheadMs, 60_000),
+    };
+    this.#lockTtlMs = duration('lockTtlMs', options.lockTtlMs, 30_000);
+    this.#retry = retryPolicy(options.retry);
+    this.#serviceName = options.serviceName ?? this.#key;
+    this.#now = options.now ?? Date.now;
+    this.#onEvent = options.onEvent;
+    const store = options.store ?? new MemoryTokenStore({ now: this.#now });
+    this.#storeName = store.constructor?.name ?? 'TokenStore';
+    this.#store = new GuardedStore(store, this.#key, (operation, error) =>
+      this.#emit({ type: 'store-error', operation, error: asError(error) }),
+    );
+  }
+
+  /** The store key of this manager's tokens. */
+  get key(): string {
+    return this.#key;
+  }
+
+  /**
+   * A token that is valid for at least the expiry skew: from memory when it has one, else
+   * from the store, else from the provider (one request, shared by every concurrent caller).
+   *
+   * @param options - `signal` stops this caller's wait; the shared request goes on.
+   * @returns The current tokens.
+   * @throws {SessionExpiredError} The session ended and the provider cannot sign in again.
+   * @throws {AuthenticationError} No usable token could be obtained; `cause` says why.
+   */
+  async getToken(options: { signal?: AbortSignal } = {}): Promise<TokenSet> {
+    this.#assertOpen();
+    const now = this.#now();
+    if (this.#isServable(now)) {
+      if (now >= this.#schedule.refreshAt) this.#refreshInBackground(now);
+      return this.#tokens!;
+    }
+    return this.#toCallerError(raceSignal(this.#join(), options.signal));
+  }
+
+  /**
+   * The `Authorization` header value for the current token, e.g. `"Bearer abc"`.
+   *
+   * @param options - `signal` stops this caller's wait.
+   * @returns The header value.
+   * @throws {AuthenticationError} As {@link TokenManager.getToken}.
+   */
+  async getAuthorizationHeader(options: { signal?: AbortSignal } = {}): Promise<string> {
+    return (await this.getToken(options)).authorizationHeader;
+  }
+
+  /**
+   * Renews the token now, typically after a 401. With `rejected`, a token that is no
+   * longer the current one returns the current one without a request, so a burst of 401s
+   * for the same token makes one request.
+   *
+   * @param options - `rejected`: the token the server refused; `signal`.
+   * @returns The new (or already renewed) tokens.
+   * @throws {SessionExpiredError} As {@link TokenManager.getToken}.
+   * @throws {AuthenticationError} As {@link TokenManager.getToken}.
+   */
+  async forceRefresh(options: ForceRefreshOptions = {}): Promise<TokenSet> {
+    this.#assertOpen();
+    const { rejected } = options;
+    const rejectedToken = typeof rejected === 'string' ? rejected : rejected?.accessToken;
+    const current = this.#tokens;
+    if (
+      rejectedToken !== undefined &&
+      current &&
+      current.accessToken !== rejectedToken &&
+      this.#isServable(this.#now())
+    ) {
+      return current;
+    }
+    if (current && (rejectedToken === undefined || current.accessToken === rejectedToken)) {
+      this.#rejectedToken = current.accessToken;
+    }
+    return this.#toCallerError(raceSignal(this.#join(), options.signal));
+  }
+
+  /** Forgets the tokens, in memory and in the store. */
+  async clear(): Promise<void> {
+    this.#tokens = undefined;
+    this.#rejectedToken = undefined;
+    await this.#store.delete();
+  }
+
+  /** Stops the manager: aborts its token requests and waits; later calls reject. */
+  async close(): Promise<void> {
+    this.#closing.abort(new AuthError('the token manager was closed', 'manager_closed'));
+  }
+
+  /** A status summary without secrets: key, provider settings, store and expiry. */
+  describe(): ProviderDescription {
+    return {
+      key: this.#key,
+      store: this.#storeName,
+      ...prefixed('provider.', this.#provider.describe?.() ?? {}),
+      hasToken: this.#tokens !== undefined,
+      expiresAt:
+        this.#tokens?.expiresAt === undefined
+          ? undefined
+          : new Date(this.#tokens.expiresAt).toISOString(),
+    };
+  }
+
+  /** The redacted summary `JSON.stringify` shows. */
+  toJSON(): ProviderDescription {
+    return this.describe();
+  }
+
+  /** What `util.inspect` shows: the redacted summary. */
+  [inspectSymbol](): string {
+    return `TokenManager ${JSON.stringify(this.describe())}`;
+  }
+
+  #isServable(now: number): boolean {
+    return (
+      this.#tokens !== undefined &&
+      now < this.#schedule.usableUntil &&
+      this.#tokens.accessToken !== this.#rejectedToken
+    );
+  }
+
+  /** Whether a token from the store may be served instead of requesting one. */
+  #acceptsStored(tokens: TokenSet | undefined, background: boolean): tokens is TokenSet {
+    if (!tokens || tokens.accessToken === this.#rejectedToken) return false;
+    const now = this.#now();
+    if (now >= scheduleFor(tokens, this.#timing, 0).usableUntil) return false;
+    // Refreshing ahead: only a newer token than ours saves the request.
+    return (
+      !background ||
+      !this.#tokens ||
+      (tokens.expiresAt ?? Number.POSITIVE_INFINITY) >
+        (this.#tokens.expiresAt ?? Number.POSITIVE_INFINITY)
+    );
+  }
+
+  #refreshInBackground(now: number): void {
+    if (this.#flight || now < this.#nextBackgroundAttemptAt) return;
+    this.#startFlight(true).promise.then(
+      () => {
+        this.#backgroundAttempts = 0;
+      },
+      (error: unknown) => {
+        const failure = classifyFailure(error);
+        this.#backgroundAttempts += 1;
+        this.#nextBackgroundAttemptAt = failure.retryable
+          ? this.#now() +
+            retryDelayMs(this.#retry, this.#backgroundAttempts, failure, Math.random())
+          : Number.POSITIVE_INFINITY;
+      },
+    );
+  }
+
+  /** Joins the flight in progress or starts one; a caller that needs a token retries in the foreground if a background flight fails. */
+  #join(): Promise<TokenSet> {
+    const flight = this.#flight ?? this.#startFlight(false);
+    return flight.background ? flight.promise.catch(() => this.#join()) : flight.promise;
+  }
+
+  #startFlight(background: boolean): Flight {
+    const flight: Flight = {
+      background,
+      promise: this.#obtain(background).finally(() => {
+        if (this.#flight === flight) this.#flight = undefined;
+      }),
+    };
+    this.#flight = flight;
+    return flight;
+  }
+
+  /** One flight: store, then lock (or the other holder's result), store again, then the provider. */
+  async #obtain(background: boolean): Promise<TokenSet> {
+    const accept = (tokens: TokenSet | undefined): tokens is TokenSet =>
+      this.#acceptsStored(tokens, background);
+    const stored = await this.#store.get();
+    if (accept(stored))
+      return this.#install({ tokens: stored, source: 'store', durationMs: 0 }, background);
+    const outcome = await this.#store.lockOrWait(this.#lockTtlMs, accept, this.#closing.signal);
+    if (outcome.kind === 'adopted')
+      return this.#install({ tokens: outcome.tokens, source: 'store', durationMs: 0 }, background);
+    try {
+      let latest: TokenSet | undefined = stored;
+      if (outcome.kind === 'locked') {
+        latest = await this.#store.get();
+        if (accept(latest))
+          return this.#install({ tokens: latest, source: 'store', durationMs: 0 }, background);
+      }
+      const obtained = await this.#requestWithRetry(
+        newestWithRefreshToken(latest, this.#tokens),
+        background,
+      );
+      if (obtained.source !== 'store') await this.#store.set(obtained.tokens);
+      return this.#install(obtained, background);
+    } finally {
+      if (outcome.kind === 'locked') await this.#store.release(outcome.lock);
+    }
+  }
+
+  async #requestWithRetry(base: TokenSet | undefined, background: boolean): Promise<Obtained> {
+    const maxAttempts = background ? 1 : this.#retry.maxAttempts;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.#request(base);
+      } catch (error) {
+        if (SessionExpiredError.isInstance(error) || this.#closing.signal.aborted) throw error;
+        const failure = classifyFailure(error);
+        const retryInMs = retryDelayMs(this.#retry, attempt, failure, Math.random());
+        const willRetry =
+          failure.retryable && attempt < maxAttempts && retryInMs <= this.#retry.maxDelayMs;
+        this.#emit({
+          type: 'refresh-failed',
+          error: asError(error),
+          attempt,
+          background,
+          willRetry,
+          retryInMs: willRetry ? retryInMs : undefined,
+        });
+        if (!willRetry) throw error;
+        await sleep(retryInMs, this.#closing.signal);
+      }
+    }
+  }
+
+  /** Refresh token first; on `invalid_grant`, adopt a rotation by another process, else sign in again or end the session. */
+  async #request(base: TokenSet | undefined): Promise<Obtained> {
+    const provider = this.#provider;
+    const signal = this.#closing.signal;
+    const canReauthenticate = provider.canReauthenticate !== false;
+    const startedAt = this.#now();
+    if (base && provider.refreshToken && base.isRefreshValid(0, startedAt)) {
+      try {
+        const refreshed = await provider.refreshToken(base, { signal });
+        const tokens = refreshed.refreshToken
+          ? refreshed
+          : refreshed.with({
+              refreshToken: base.refreshToken,
+              refreshExpiresAt: base.refreshExpiresAt,
+            });
+        return {
+          tokens: withIssuedAt(tokens, startedAt),
+          source: 'refreshed',
+          durationMs: this.#now() - startedAt,
+        };
+      } catch (error) {
+        if (!isInvalidGrant(error)) throw error;
+        const stored = await this.#store.get();
+        if (stored?.refreshToken && stored.refreshToken !== base.refreshToken) {
+          // Another process rotated the refresh token: use its result, or refresh from it.
+          if (this.#acceptsStored(stored, false))
+            return { tokens: stored, source: 'store', durationMs: 0 };
+          return this.#request(stored);
+        }
+        if (!canReauthenticate) return this.#endSession(error);
+      }
+    } else if (base?.refreshToken && !canReauthenticate) {
+      return this.#endSession(undefined);
+    }
+    try {
+      const tokens = await provider.fetchToken({ signal });
+      return {
+        tokens: withIssuedAt(tokens, startedAt),
+        source: 'fetched',
+        durationMs: this.#now() - startedAt,
+      };
+    } catch (error) {
+      if (!canReauthenticate && isInvalidGrant(error)) return this.#endSession(error);
+      throw error;
+    }
+  }
+
+  async #endSession(cause: unknown): Promise<never> {
+    const error = new SessionExpiredError(undefined, { cause });
+    await this.clear();
+    this.#emit({ type: 'session-expired', error });
+    throw error;
+  }
+
+  #install(obtained: Obtained, background: boolean): TokenSet {
+    const { tokens, source, durationMs } = obtained;
+    this.#tokens = tokens;
+    this.#schedule = scheduleFor(tokens, this.#timing, Math.random());
+    this.#backgroundAttempts = 0;
+    this.#nextBackgroundAttemptAt = Number.NEGATIVE_INFINITY;
+    const type =
+      source === 'store'
+        ? 'token-adopted'
+        : source === 'refreshed'
+          ? 'token-refreshed'
+          : 'token-fetched';
+    this.#emit({
+      type,
+      fingerprint: tokens.fingerprint,
+      expiresAt: tokens.expiresAt,
+      background,
+      durationMs,
+    });
+    return tokens;
+  }
+
+  async #toCallerError(promise: Promise<TokenSet>): Promise<TokenSet> {
+    try {
+      return await promise;
+    } catch (error) {
+      if (SessionExpiredError.isInstance(error) || AuthenticationError.isInstance(error))
+        throw error;
+      if (AuthError.isInstance(error) && error.code === 'manager_closed') throw error;
+      const reason = error instanceof Error ? error.message : 'unknown error';
+      throw new AuthenticationError(
+        `could not obtain a token for ${this.#serviceName}: ${reason}`,
+        {
+          serviceName: this.#serviceName,
+          cause: error,
+        },
+      );
+    }
+  }
+
+  #assertOpen(): void {
+    if (this.#closing.signal.aborted) throw this.#closing.signal.reason;
+  }
+
+  #emit(event: DistributiveOmit<TokenManagerEvent, 'key' | 'at'>): void {
+    if (!this.#onEvent) return;
+    try {
+      this.#onEvent({ ...event, key: this.#key, at: this.#now() } as TokenManagerEvent);
+    } catch {
+      // A failing listener must not break token delivery.
+    }
+  }
+}
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+function duration(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isFinite(value) || value < 0)
+    throw new TypeError(`${name} must be a non-negative number of milliseconds`);
+  return value;
+}
+
+function isInvalidGrant(error: unknown): boolean {
+  return OAuthError.isInstance(error) && error.error === 'invalid_grant';
+}
+
+function withIssuedAt(tokens: TokenSet, obtainedAt: number): TokenSet {
+  return tokens.issuedAt === undefined ? tokens.with({ issuedAt: obtainedAt }) : tokens;
+}
+
+/** The token set to refresh from: the store's (it may hold a rotation) unless only memory has a refresh token. */
+function newestWithRefreshToken(
+  stored: TokenSet | undefined,
+  inMemory: TokenSet | undefined,
+): TokenSet | undefined {
+  if (stored?.refreshToken) return stored;
+  return inMemory?.refreshToken ? inMemory : (stored ?? inMemory);
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+function prefixed(prefix: string, record: ProviderDescription): ProviderDescription {
+  return Object.fromEntries(
+    Object.entries(record).map(([name, value]) => [`${prefix}${name}`, value]),
+  );
+}

@@ -1,0 +1,79 @@
+import type { TokenSet } from './token-set.js';
+
+/** A lock taken with {@link TokenStore.acquireLock}. */
+export interface TokenLock {
+  /** Frees the lock, if this holder still owns it. Never frees a lock taken over by another holder. */
+  release(): Promise<void>;
+}
+
+/** Options of {@link TokenStore.waitForUpdate}. */
+export interface WaitForUpdateOptions {
+  /** Give up waiting after this long, in ms. */
+  timeoutMs: number;
+  /** Stops waiting early. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Where tokens are kept between requests, processes or hosts. Keys come from providers'
+ * `cacheKey`s; values are {@link TokenSet}s, persisted with `serialize()`.
+ *
+ * @example
+ * ```ts
+ * import { MemoryTokenStore, TokenManager } from '@auth/core';
+ *
+ * const manager = new TokenManager({ provider, store: new MemoryTokenStore() });
+ * ```
+ */
+export interface TokenStore {
+  /**
+   * Reads the tokens stored under `key`.
+   *
+   * @returns The tokens, or `undefined` when none (or they have lapsed).
+   * @throws {TokenStoreError} The backend failed or held unreadable data.
+   */
+  get(key: string): Promise<TokenSet | undefined>;
+  /**
+   * Stores `tokens` under `key`, keeping them until `refreshExpiresAt ?? expiresAt`.
+   *
+   * @throws {TokenStoreError} The backend failed.
+   */
+  set(key: string, tokens: TokenSet): Promise<void>;
+  /**
+   * Removes the tokens stored under `key`.
+   *
+   * @throws {TokenStoreError} The backend failed.
+   */
+  delete(key: string): Promise<void>;
+  /**
+   * Takes the lock for `key` for at most `ttlMs`, so only one holder (across every process
+   * sharing the store) requests a token at a time.
+   *
+   * @returns The lock, or `undefined` when another holder has it.
+   */
+  acquireLock?(key: string, ttlMs: number): Promise<TokenLock | undefined>;
+  /**
+   * Waits until the entry or the lock for `key` changes (a token lands, a lock is freed),
+   * or `timeoutMs` passes. Stores that can be woken (Redis pub/sub, in-process events)
+   * implement it so waiters need not poll; without it the manager polls with backoff.
+   */
+  waitForUpdate?(key: string, options: WaitForUpdateOptions): Promise<void>;
+}
+
+/**
+ * Until when a store keeps `tokens` (epoch ms): `refreshExpiresAt ?? expiresAt`, except
+ * that a refresh token of unknown lifetime is kept with no deadline, so it is not lost
+ * when the access token lapses. Every store uses this one rule.
+ *
+ * @param tokens - The tokens being stored.
+ * @returns The instant after which the entry may be dropped, or `undefined` for never.
+ * @example
+ * ```ts
+ * const until = keepUntil(tokens);
+ * if (until !== undefined) await redis.set(key, value, 'PX', Math.max(1, until - Date.now()));
+ * ```
+ */
+export function keepUntil(tokens: TokenSet): number | undefined {
+  if (tokens.refreshToken !== undefined) return tokens.refreshExpiresAt;
+  return tokens.expiresAt;
+}
