@@ -1,1 +1,21 @@
-export {};
+export {
+  type Handler,
+  type LoopbackServer,
+  listenOnLoopback,
+  readBody,
+  sendJson,
+} from './http/listen.js';
+export {
+  type ApiRequestRecord,
+  bearerTokenCheck,
+  type ProtectedApi,
+  type ProtectedApiOptions,
+  startProtectedApi,
+} from './http/protected-api.js';
+export {
+  startTokenServer,
+  type TokenRequestRecord,
+  type TokenServer,
+  type TokenServerFault,
+  type TokenServerOptions,
+} from './http/token-server.js';
