@@ -30,8 +30,6 @@ export interface AuthErrorOptions {
   cause?: unknown;
 }
 
-type AuthErrorClass<T extends AuthError> = abstract new (...args: never[]) => T;
-
 /**
  * Base class of every error from the auth packages.
  *
@@ -70,20 +68,22 @@ export class AuthError extends Error {
   }
 
   /**
-   * Whether `value` is an instance of this class, even one created by another copy of
-   * the package (where `instanceof` would say no).
+   * Whether `value` is an AuthError (of any subclass), even one created by another copy
+   * of the package, where `instanceof` would say no. Each subclass has its own
+   * `isInstance`; all are plain functions, safe to pass around unbound.
    *
    * @param value - Anything, typically a caught error.
    * @returns `true` when `value` carries this class's brand.
    */
-  static isInstance<T extends AuthError>(this: AuthErrorClass<T>, value: unknown): value is T {
-    const brand = (this as unknown as { brand: symbol }).brand;
-    return (
-      typeof value === 'object' &&
-      value !== null &&
-      (value as Record<symbol, unknown>)[brand] === true
-    );
-  }
+  static readonly isInstance: (value: unknown) => value is AuthError = brandCheck(AuthError.brand);
+}
+
+/** A type guard that recognises instances by their `Symbol.for` brand. */
+function brandCheck<T extends AuthError>(brand: symbol): (value: unknown) => value is T {
+  return (value: unknown): value is T =>
+    typeof value === 'object' &&
+    value !== null &&
+    (value as Record<symbol, unknown>)[brand] === true;
 }
 
 function isBrandedClass(value: unknown): value is { brand: symbol } {
@@ -117,6 +117,10 @@ export interface OAuthErrorFields extends AuthErrorOptions {
  */
 export class OAuthError extends AuthError {
   static override readonly brand: symbol = Symbol.for(`${BRAND_PREFIX}OAuthError`);
+  /** Whether `value` is a {@link OAuthError}, from any copy of the package. */
+  static override readonly isInstance: (value: unknown) => value is OAuthError = brandCheck(
+    OAuthError.brand,
+  );
   /** The RFC 6749 `error` code. */
   readonly error: string;
   /** The server's `error_description`. */
@@ -156,6 +160,10 @@ export interface TokenEndpointErrorFields extends AuthErrorOptions {
  */
 export class TokenEndpointError extends AuthError {
   static override readonly brand: symbol = Symbol.for(`${BRAND_PREFIX}TokenEndpointError`);
+  /** Whether `value` is a {@link TokenEndpointError}, from any copy of the package. */
+  static override readonly isInstance: (value: unknown) => value is TokenEndpointError = brandCheck(
+    TokenEndpointError.brand,
+  );
   /** The HTTP status, when a response arrived. */
   readonly status: number | undefined;
   /** Whether trying again later may succeed. */
@@ -178,6 +186,10 @@ export class TokenEndpointError extends AuthError {
 /** A token response was received but is not a valid RFC 6749 §5.1 response. */
 export class TokenResponseError extends AuthError {
   static override readonly brand: symbol = Symbol.for(`${BRAND_PREFIX}TokenResponseError`);
+  /** Whether `value` is a {@link TokenResponseError}, from any copy of the package. */
+  static override readonly isInstance: (value: unknown) => value is TokenResponseError = brandCheck(
+    TokenResponseError.brand,
+  );
 
   /**
    * @param message - Which field is missing or malformed; never its value.
@@ -191,6 +203,9 @@ export class TokenResponseError extends AuthError {
 /** Stored token data could not be read back: wrong shape, version or types. */
 export class TokenSetFormatError extends AuthError {
   static override readonly brand: symbol = Symbol.for(`${BRAND_PREFIX}TokenSetFormatError`);
+  /** Whether `value` is a {@link TokenSetFormatError}, from any copy of the package. */
+  static override readonly isInstance: (value: unknown) => value is TokenSetFormatError =
+    brandCheck(TokenSetFormatError.brand);
 
   /**
    * @param message - What is malformed; never a value.
@@ -207,6 +222,9 @@ export class TokenSetFormatError extends AuthError {
  */
 export class SessionExpiredError extends AuthError {
   static override readonly brand: symbol = Symbol.for(`${BRAND_PREFIX}SessionExpiredError`);
+  /** Whether `value` is a {@link SessionExpiredError}, from any copy of the package. */
+  static override readonly isInstance: (value: unknown) => value is SessionExpiredError =
+    brandCheck(SessionExpiredError.brand);
 
   /**
    * @param message - Why the session ended.
@@ -226,6 +244,10 @@ export interface TokenStoreErrorFields extends AuthErrorOptions {
 /** A token store could not do its work: backend down, disk full, unreadable data. */
 export class TokenStoreError extends AuthError {
   static override readonly brand: symbol = Symbol.for(`${BRAND_PREFIX}TokenStoreError`);
+  /** Whether `value` is a {@link TokenStoreError}, from any copy of the package. */
+  static override readonly isInstance: (value: unknown) => value is TokenStoreError = brandCheck(
+    TokenStoreError.brand,
+  );
   /** The store operation that failed. */
   readonly operation: TokenStoreErrorFields['operation'];
 
@@ -251,6 +273,9 @@ export interface AuthenticationErrorFields extends AuthErrorOptions {
  */
 export class AuthenticationError extends AuthError {
   static override readonly brand: symbol = Symbol.for(`${BRAND_PREFIX}AuthenticationError`);
+  /** Whether `value` is a {@link AuthenticationError}, from any copy of the package. */
+  static override readonly isInstance: (value: unknown) => value is AuthenticationError =
+    brandCheck(AuthenticationError.brand);
   /** The service the credentials were for. */
   readonly serviceName: string;
 

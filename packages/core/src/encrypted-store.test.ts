@@ -1,0 +1,96 @@
+import { randomBytes } from 'node:crypto';
+import { inspect } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { encryptedStore } from './encrypted-store.js';
+import { TokenStoreError } from './errors.js';
+import { MemoryTokenStore } from './memory-token-store.js';
+import { TokenSet } from './token-set.js';
+
+const SECRET = 'sEcReT-access';
+const REFRESH = 'sEcReT-refresh';
+const key = new Uint8Array(randomBytes(32));
+
+describe('encryptedStore', () => {
+  it('round-trips tokens while the inner store holds no token in clear', async () => {
+    const inner = new MemoryTokenStore();
+    const store = encryptedStore(inner, { key });
+    const tokens = new TokenSet({
+      accessToken: SECRET,
+      refreshToken: REFRESH,
+      expiresAt: 4e12,
+      scope: 's',
+      issuedAt: 1,
+    });
+    await store.set('k', tokens);
+    expect((await store.get('k'))?.serialize()).toEqual(tokens.serialize());
+    const raw = JSON.stringify((await inner.get('k'))?.serialize());
+    expect(raw).not.toContain(SECRET);
+    expect(raw).not.toContain(REFRESH);
+  });
+
+  it('keeps expiry in clear so the inner store can expire the entry', async () => {
+    const inner = new MemoryTokenStore();
+    await encryptedStore(inner, { key }).set(
+      'k',
+      new TokenSet({ accessToken: SECRET, expiresAt: 4e12 }),
+    );
+    expect((await inner.get('k'))?.expiresAt).toBe(4e12);
+  });
+
+  it('accepts a Base64 key and a CryptoKey', async () => {
+    const fromBase64 = encryptedStore(new MemoryTokenStore(), {
+      key: Buffer.from(key).toString('base64'),
+    });
+    await fromBase64.set('k', new TokenSet({ accessToken: 'a' }));
+    expect((await fromBase64.get('k'))?.accessToken).toBe('a');
+    const cryptoKey = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, [
+      'encrypt',
+      'decrypt',
+    ]);
+    const fromCryptoKey = encryptedStore(new MemoryTokenStore(), { key: cryptoKey });
+    await fromCryptoKey.set('k', new TokenSet({ accessToken: 'b' }));
+    expect((await fromCryptoKey.get('k'))?.accessToken).toBe('b');
+  });
+
+  it('fails with a clear TokenStoreError under the wrong key, never garbage', async () => {
+    const inner = new MemoryTokenStore();
+    await encryptedStore(inner, { key }).set('k', new TokenSet({ accessToken: SECRET }));
+    const error = await encryptedStore(inner, { key: new Uint8Array(32) })
+      .get('k')
+      .catch((e: unknown) => e);
+    expect(TokenStoreError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toMatch(/wrong key/);
+    expect(inspect(error, { depth: 5 })).not.toContain(SECRET);
+  });
+
+  it('will not decrypt an entry copied under another key name', async () => {
+    const inner = new MemoryTokenStore();
+    const store = encryptedStore(inner, { key });
+    await store.set('alice', new TokenSet({ accessToken: SECRET }));
+    await inner.set('mallory', (await inner.get('alice'))!);
+    await expect(store.get('mallory')).rejects.toSatisfy(TokenStoreError.isInstance);
+  });
+
+  it('refuses a plain entry it did not encrypt', async () => {
+    const inner = new MemoryTokenStore();
+    await inner.set('k', new TokenSet({ accessToken: 'plain' }));
+    await expect(encryptedStore(inner, { key }).get('k')).rejects.toSatisfy(
+      TokenStoreError.isInstance,
+    );
+  });
+
+  it('rejects a key of the wrong size at construction', () => {
+    expect(() => encryptedStore(new MemoryTokenStore(), { key: new Uint8Array(10) })).toThrow(
+      TypeError,
+    );
+    expect(() => encryptedStore(new MemoryTokenStore(), { key: 'not base64!' })).toThrow(TypeError);
+  });
+
+  it('passes locks and wake-ups through', async () => {
+    const store = encryptedStore(new MemoryTokenStore(), { key });
+    const lock = await store.acquireLock?.('k', 1_000);
+    expect(lock).toBeDefined();
+    expect(await store.acquireLock?.('k', 1_000)).toBeUndefined();
+    await expect(store.waitForUpdate?.('k', { timeoutMs: 1 })).resolves.toBeUndefined();
+  });
+});

@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { MemoryTokenStore } from './memory-token-store.js';
+import { testClock } from './testing/scripted-provider.js';
+import { TokenSet } from './token-set.js';
+import { keepUntil } from './token-store.js';
+
+describe('keepUntil', () => {
+  it('keeps tokens until the refresh token lapses, else the access token', () => {
+    expect(keepUntil(new TokenSet({ accessToken: 'a', expiresAt: 5 }))).toBe(5);
+    expect(
+      keepUntil(
+        new TokenSet({ accessToken: 'a', expiresAt: 5, refreshToken: 'r', refreshExpiresAt: 9 }),
+      ),
+    ).toBe(9);
+    expect(keepUntil(new TokenSet({ accessToken: 'a' }))).toBeUndefined();
+  });
+
+  it('keeps a refresh token of unknown lifetime without a deadline', () => {
+    expect(
+      keepUntil(new TokenSet({ accessToken: 'a', expiresAt: 5, refreshToken: 'r' })),
+    ).toBeUndefined();
+  });
+});
+
+describe('MemoryTokenStore', () => {
+  it('stores, reads and deletes per key', async () => {
+    const store = new MemoryTokenStore();
+    const tokens = new TokenSet({ accessToken: 'a' });
+    await store.set('k', tokens);
+    expect(await store.get('k')).toBe(tokens);
+    expect(await store.get('other')).toBeUndefined();
+    await store.delete('k');
+    expect(await store.get('k')).toBeUndefined();
+  });
+
+  it('drops an entry once keepUntil has passed', async () => {
+    const clock = testClock(0);
+    const store = new MemoryTokenStore({ now: clock.now });
+    await store.set('k', new TokenSet({ accessToken: 'a', expiresAt: 100 }));
+    clock.set(99);
+    expect(await store.get('k')).toBeDefined();
+    clock.set(100);
+    expect(await store.get('k')).toBeUndefined();
+  });
+
+  it('grants a lock to one holder at a time until it is released or lapses', async () => {
+    const clock = testClock(0);
+    const store = new MemoryTokenStore({ now: clock.now });
+    const first = await store.acquireLock('k', 1_000);
+    expect(first).toBeDefined();
+    expect(await store.acquireLock('k', 1_000)).toBeUndefined();
+    expect(await store.acquireLock('other', 1_000)).toBeDefined();
+    await first!.release();
+    const second = await store.acquireLock('k', 1_000);
+    expect(second).toBeDefined();
+    clock.set(1_000);
+    const third = await store.acquireLock('k', 1_000);
+    expect(third).toBeDefined();
+    await second!.release(); // lapsed and taken over: must not free the new holder's lock
+    expect(await store.acquireLock('k', 1_000)).toBeUndefined();
+  });
+
+  it('wakes waiters when a token lands, and times out otherwise', async () => {
+    const store = new MemoryTokenStore();
+    const woken = store.waitForUpdate('k', { timeoutMs: 60_000 });
+    await store.set('k', new TokenSet({ accessToken: 'a' }));
+    await expect(woken).resolves.toBeUndefined();
+    await expect(store.waitForUpdate('k', { timeoutMs: 1 })).resolves.toBeUndefined();
+    const controller = new AbortController();
+    const aborted = store.waitForUpdate('k', { timeoutMs: 60_000, signal: controller.signal });
+    controller.abort();
+    await expect(aborted).resolves.toBeUndefined();
+  });
+
+  it('shows no tokens when serialised', async () => {
+    const store = new MemoryTokenStore();
+    await store.set('k', new TokenSet({ accessToken: 'sEcReT' }));
+    expect(JSON.stringify(store)).toBe('{"type":"memory","entries":1}');
+  });
+});

@@ -1,0 +1,177 @@
+import { describe, expect, it } from 'vitest';
+import { TokenStoreError } from './errors.js';
+import { MemoryTokenStore } from './memory-token-store.js';
+import { deferred, scriptedProvider, testClock } from './testing/scripted-provider.js';
+import { TokenManager } from './token-manager.js';
+import type { TokenManagerEvent } from './token-manager-events.js';
+import { TokenSet } from './token-set.js';
+import type { TokenLock, TokenStore } from './token-store.js';
+
+/** A store whose backend is down: every call throws. */
+function brokenStore(): TokenStore {
+  const down = async () => {
+    throw new TokenStoreError('connection refused', { operation: 'get' });
+  };
+  return { get: down, set: down, delete: down, acquireLock: down, waitForUpdate: down };
+}
+
+/** A lock-capable store without wake-ups, as a file store might be: waiters must poll. */
+function pollingStore(inner: MemoryTokenStore): TokenStore {
+  return {
+    get: (key) => inner.get(key),
+    set: (key, tokens) => inner.set(key, tokens),
+    delete: (key) => inner.delete(key),
+    acquireLock: (key, ttlMs) => inner.acquireLock(key, ttlMs),
+  };
+}
+
+describe('TokenManager: store faults are not outages', () => {
+  it('serves tokens from memory when every store call throws, and reports each fault', async () => {
+    const clock = testClock();
+    const { provider, state } = scriptedProvider({ clock });
+    const events: TokenManagerEvent[] = [];
+    const manager = new TokenManager({
+      provider,
+      store: brokenStore(),
+      now: clock.now,
+      onEvent: (e) => events.push(e),
+    });
+    const results = await Promise.all(Array.from({ length: 50 }, () => manager.getToken()));
+    expect(new Set(results.map((t) => t.accessToken))).toEqual(new Set(['fetched-1']));
+    expect((await manager.getToken()).accessToken).toBe('fetched-1');
+    expect(state.fetches).toBe(1);
+    const operations = events
+      .filter((e) => e.type === 'store-error')
+      .map((e) => 'operation' in e && e.operation);
+    expect(operations).toEqual(['get', 'lock', 'set']);
+    await expect(manager.clear()).resolves.toBeUndefined();
+  });
+
+  it('replaces an unreadable stored entry with a fresh token', async () => {
+    const clock = testClock();
+    const { provider, state } = scriptedProvider({ clock });
+    const inner = new MemoryTokenStore({ now: clock.now });
+    let corrupt = true;
+    const store: TokenStore = {
+      ...pollingStore(inner),
+      get: async (key) => {
+        if (corrupt) throw new TokenStoreError('stored entry is malformed', { operation: 'get' });
+        return inner.get(key);
+      },
+    };
+    const events: TokenManagerEvent[] = [];
+    const manager = new TokenManager({
+      provider,
+      store,
+      now: clock.now,
+      onEvent: (e) => events.push(e),
+    });
+    await manager.getToken();
+    corrupt = false;
+    expect((await inner.get('scripted'))?.accessToken).toBe('fetched-1');
+    expect(events.filter((e) => e.type === 'store-error').length).toBe(2);
+    expect(state.fetches).toBe(1);
+  });
+});
+
+describe('TokenManager: single flight across managers sharing a lock-capable store', () => {
+  it('makes one provider call between two managers, woken by the store', async () => {
+    const clock = testClock();
+    const { provider, state } = scriptedProvider({ clock });
+    const gate = deferred();
+    state.gate = gate.promise;
+    const store = new MemoryTokenStore({ now: clock.now });
+    const a = new TokenManager({ provider, store, now: clock.now });
+    const b = new TokenManager({ provider, store, now: clock.now });
+    const calls = [
+      ...Array.from({ length: 50 }, () => a.getToken()),
+      ...Array.from({ length: 50 }, () => b.getToken()),
+    ];
+    setTimeout(gate.resolve, 20);
+    const results = await Promise.all(calls);
+    expect(state.fetches).toBe(1);
+    expect(new Set(results.map((t) => t.accessToken))).toEqual(new Set(['fetched-1']));
+  });
+
+  it('makes one provider call between two managers on a store without wake-ups (polling)', async () => {
+    const clock = testClock();
+    const { provider, state } = scriptedProvider({ clock });
+    const gate = deferred();
+    state.gate = gate.promise;
+    const store = pollingStore(new MemoryTokenStore({ now: clock.now }));
+    const a = new TokenManager({ provider, store, now: clock.now });
+    const b = new TokenManager({ provider, store, now: clock.now });
+    const both = Promise.all([a.getToken(), b.getToken()]);
+    setTimeout(gate.resolve, 20);
+    const [fromA, fromB] = await both;
+    expect(state.fetches).toBe(1);
+    expect(fromB.accessToken).toBe(fromA.accessToken);
+  });
+
+  it('re-reads the store after taking the lock, before any request', async () => {
+    const clock = testClock();
+    const { provider, state } = scriptedProvider({ clock });
+    const inner = new MemoryTokenStore({ now: clock.now });
+    const landedMeanwhile = new TokenSet({
+      accessToken: 'from-another-process',
+      expiresAt: clock.now() + 60_000,
+      issuedAt: clock.now(),
+    });
+    const store: TokenStore = {
+      ...pollingStore(inner),
+      acquireLock: async (key, ttlMs): Promise<TokenLock | undefined> => {
+        await inner.set(key, landedMeanwhile); // the previous holder finished just before we got the lock
+        return inner.acquireLock(key, ttlMs);
+      },
+    };
+    const manager = new TokenManager({ provider, store, now: clock.now });
+    expect((await manager.getToken()).accessToken).toBe('from-another-process');
+    expect(state.fetches).toBe(0);
+  });
+
+  it('stops waiting for a holder that never finishes and requests the token itself', async () => {
+    const clock = testClock();
+    const { provider, state } = scriptedProvider({ clock });
+    const store = pollingStore(new MemoryTokenStore({ now: clock.now }));
+    await store.acquireLock!('scripted', 3_600_000); // held by a process that hung
+    const events: TokenManagerEvent[] = [];
+    const manager = new TokenManager({
+      provider,
+      store,
+      now: clock.now,
+      lockTtlMs: 100,
+      onEvent: (e) => events.push(e),
+    });
+    expect((await manager.getToken()).accessToken).toBe('fetched-1');
+    expect(state.fetches).toBe(1);
+  });
+
+  it('adopts a token another manager stored, without a request', async () => {
+    const clock = testClock();
+    const { provider, state } = scriptedProvider({ clock });
+    const store = new MemoryTokenStore({ now: clock.now });
+    await new TokenManager({ provider, store, now: clock.now }).getToken();
+    const events: TokenManagerEvent[] = [];
+    const second = new TokenManager({
+      provider,
+      store,
+      now: clock.now,
+      onEvent: (e) => events.push(e),
+    });
+    expect((await second.getToken()).accessToken).toBe('fetched-1');
+    expect(state.fetches).toBe(1);
+    expect(events.map((e) => e.type)).toEqual(['token-adopted']);
+  });
+
+  it('clear() forgets the tokens in memory and in the store', async () => {
+    const clock = testClock();
+    const { provider, state } = scriptedProvider({ clock });
+    const store = new MemoryTokenStore({ now: clock.now });
+    const manager = new TokenManager({ provider, store, now: clock.now });
+    await manager.getToken();
+    await manager.clear();
+    expect(await store.get('scripted')).toBeUndefined();
+    await manager.getToken();
+    expect(state.fetches).toBe(2);
+  });
+});
