@@ -1,1 +1,12 @@
-export {};
+export {
+  type DefaultTokenFilePathOptions,
+  defaultTokenFilePath,
+} from './default-token-file-path.js';
+export { FileTokenStore, type FileTokenStoreOptions } from './file-token-store.js';
+export type {
+  FileMovedAsideEvent,
+  FileTokenStoreEvent,
+  PermissionsInsecureEvent,
+  PermissionsTightenedEvent,
+  StaleLockRemovedEvent,
+} from './file-token-store-events.js';

@@ -1,0 +1,310 @@
+import { createHash } from 'node:crypto';
+import { open, rename, stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import {
+  type TokenLock,
+  type TokenSet,
+  type TokenStore,
+  TokenStoreError,
+  type TokenStoreErrorFields,
+} from '@auth/core';
+import { defaultTokenFilePath } from './default-token-file-path.js';
+import type { FileTokenStoreEvent } from './file-token-store-events.js';
+import { removeLeftoverTempFiles, writeFileAtomically } from './internal/atomic-write.js';
+import { fileStoreError, isCode } from './internal/fs-errors.js';
+import { removeLockFileIf, tryCreateLockFile } from './internal/lock-file.js';
+import { ensurePrivateFile, ensurePrivateFolder } from './internal/permissions.js';
+import {
+  dropLapsedEntries,
+  emptyDocument,
+  type ParsedDocument,
+  parseDocument,
+  readEntry,
+  serializeDocument,
+  type TokenDocument,
+} from './internal/token-document.js';
+import { withWriteLock } from './internal/write-lock.js';
+
+/** Options of {@link FileTokenStore}. Durations in ms. */
+export interface FileTokenStoreOptions {
+  /** The token file. Default {@link defaultTokenFilePath}`({ appName, env })`. */
+  path?: string;
+  /** The folder name under the state directory when `path` is not given. Default `'auth'`. */
+  appName?: string;
+  /** Where `XDG_STATE_HOME` is looked up when `path` is not given. Default `process.env`. */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** How long a write waits for another process's write to finish. Default 10 000. */
+  writeLockTimeoutMs?: number;
+  /** The clock, for entry expiry and lock expiry. Default `Date.now`. */
+  now?: () => number;
+  /** Receives {@link FileTokenStoreEvent}s (tightened permissions, a file moved aside, a stale lock removed). */
+  onEvent?: (event: FileTokenStoreEvent) => void;
+}
+
+type StoreOperation = NonNullable<TokenStoreErrorFields['operation']>;
+
+const KEY_HASH_LENGTH = 16;
+const inspectSymbol = Symbol.for('nodejs.util.inspect.custom');
+
+/**
+ * A {@link TokenStore} in one JSON file, so a login survives restarts and is shared by the
+ * processes of one machine. Every write is atomic (temporary file, `fsync`, rename) and
+ * serialised across processes by a write lock, so a crash never tears the file and
+ * concurrent writers never lose each other's entries. The file is `0600` in a `0700`
+ * folder. `acquireLock` takes a per-key lock file with stale-lock recovery after its TTL.
+ *
+ * A file that is not a token document (empty, truncated, garbage, an unknown format) is
+ * renamed to `<path>.corrupt-<epoch ms>` and reported through `onEvent`, never overwritten.
+ * A file of a newer format version, a path that is a folder, or a failing disk
+ * (read-only, full) is a {@link TokenStoreError}.
+ *
+ * @example
+ * ```ts
+ * import { TokenManager } from '@auth/core';
+ * import { FileTokenStore } from '@auth/store-file';
+ *
+ * const store = new FileTokenStore({ appName: 'my-cli', onEvent: (e) => console.warn(e.type, e.path) });
+ * const manager = new TokenManager({ provider, store });
+ * ```
+ */
+export class FileTokenStore implements TokenStore {
+  readonly #path: string;
+  readonly #folder: string;
+  readonly #writeLockTimeoutMs: number;
+  readonly #now: () => number;
+  readonly #onEvent: ((event: FileTokenStoreEvent) => void) | undefined;
+
+  /**
+   * @param options - See {@link FileTokenStoreOptions}.
+   * @throws {TypeError} An empty `path`, an invalid `appName` or a negative timeout.
+   */
+  constructor(options: FileTokenStoreOptions = {}) {
+    if (options.path !== undefined && (typeof options.path !== 'string' || options.path === '')) {
+      throw new TypeError('FileTokenStore path must be a non-empty string');
+    }
+    const timeoutMs = options.writeLockTimeoutMs ?? 10_000;
+    if (!Number.isFinite(timeoutMs) || timeoutMs < 0) {
+      throw new TypeError('writeLockTimeoutMs must be a non-negative number of milliseconds');
+    }
+    this.#path = resolve(
+      options.path ?? defaultTokenFilePath({ appName: options.appName, env: options.env }),
+    );
+    this.#folder = dirname(this.#path);
+    this.#writeLockTimeoutMs = timeoutMs;
+    this.#now = options.now ?? Date.now;
+    this.#onEvent = options.onEvent;
+  }
+
+  /** The absolute path of the token file. */
+  get path(): string {
+    return this.#path;
+  }
+
+  /**
+   * Reads the tokens stored under `key`. Entries past `keepUntil` read as absent.
+   *
+   * @param key - The store key (a provider's `cacheKey`).
+   * @returns The tokens, or `undefined` when none.
+   * @throws {TokenStoreError} The file cannot be read, is a folder, is of a newer format,
+   *   or holds a malformed entry for `key`.
+   */
+  async get(key: string): Promise<TokenSet | undefined> {
+    checkKey(key);
+    try {
+      const parsed = await this.#readParsed();
+      const document =
+        parsed?.kind === 'corrupt'
+          ? await this.#withWriteLock('get', () => this.#readDocumentForWrite())
+          : parsed?.document;
+      return document && readEntry(document, key, this.#now());
+    } catch (error) {
+      throw fileStoreError(`could not read the token file ${this.#path}`, 'get', error);
+    }
+  }
+
+  /**
+   * Stores `tokens` under `key`, keeping every other entry; entries past `keepUntil` are
+   * dropped on the way.
+   *
+   * @param key - The store key.
+   * @param tokens - The tokens, persisted with `tokens.serialize()`.
+   * @throws {TokenStoreError} The write failed (read-only folder, full disk, …); the file
+   *   is left as it was.
+   */
+  async set(key: string, tokens: TokenSet): Promise<void> {
+    checkKey(key);
+    if (typeof tokens?.serialize !== 'function') {
+      throw new TypeError('FileTokenStore.set needs a TokenSet');
+    }
+    await this.#update('set', (document) => {
+      document.entries.set(key, tokens.serialize());
+      return true;
+    });
+  }
+
+  /**
+   * Removes the tokens stored under `key`. A missing file stays missing.
+   *
+   * @param key - The store key.
+   * @throws {TokenStoreError} The write failed.
+   */
+  async delete(key: string): Promise<void> {
+    checkKey(key);
+    try {
+      await stat(this.#path);
+    } catch (error) {
+      if (isCode(error, 'ENOENT')) return;
+      throw fileStoreError(`could not read the token file ${this.#path}`, 'delete', error);
+    }
+    await this.#update('delete', (document) => document.entries.delete(key));
+  }
+
+  /**
+   * Takes the lock for `key` for at most `ttlMs`: a lock file `<path>.<hash of key>.lock`
+   * created exclusively, holding a random owner id and its expiry. A lock past its expiry
+   * (its holder crashed or overran) is removed and taken. `release()` frees it only while
+   * this holder still owns it.
+   *
+   * @param key - The store key.
+   * @param ttlMs - How long the lock holds at most.
+   * @returns The lock, or `undefined` when another holder has it.
+   * @throws {TypeError} A `ttlMs` that is not a positive number.
+   * @throws {TokenStoreError} The lock file could not be created or read.
+   */
+  async acquireLock(key: string, ttlMs: number): Promise<TokenLock | undefined> {
+    checkKey(key);
+    if (!Number.isFinite(ttlMs) || ttlMs <= 0) {
+      throw new TypeError('ttlMs must be a positive number of milliseconds');
+    }
+    const lockPath = `${this.#path}.${hashKey(key)}.lock`;
+    try {
+      await ensurePrivateFolder(this.#folder, this.#report);
+      const held = await tryCreateLockFile(lockPath, {
+        ttlMs,
+        now: this.#now,
+        staleWhenHolderGone: false,
+        onStaleRemoved: () =>
+          this.#report({ type: 'stale-lock-removed', lock: 'token', path: lockPath }),
+      });
+      if (!held) return undefined;
+      return {
+        release: async () => {
+          try {
+            await removeLockFileIf(held.path, held.identity);
+          } catch (error) {
+            throw fileStoreError(`could not release the lock ${lockPath}`, 'unlock', error);
+          }
+        },
+      };
+    } catch (error) {
+      throw fileStoreError(`could not take the lock ${lockPath}`, 'lock', error);
+    }
+  }
+
+  /** A summary without tokens: the kind of store and its file. */
+  toJSON(): { type: 'file'; path: string } {
+    return { type: 'file', path: this.#path };
+  }
+
+  /** What `util.inspect` shows: the summary, no tokens. */
+  [inspectSymbol](): string {
+    return `FileTokenStore ${JSON.stringify(this.toJSON())}`;
+  }
+
+  /** Read-modify-write under the write lock; writes only when `change` changed something. */
+  async #update(
+    operation: StoreOperation,
+    change: (document: TokenDocument) => boolean,
+  ): Promise<void> {
+    try {
+      await ensurePrivateFolder(this.#folder, this.#report);
+      await this.#withWriteLock(operation, async () => {
+        await removeLeftoverTempFiles(this.#path);
+        const document = (await this.#readDocumentForWrite()) ?? emptyDocument();
+        const dropped = dropLapsedEntries(document, this.#now());
+        if (change(document) || dropped) {
+          await writeFileAtomically(this.#path, serializeDocument(document));
+        }
+      });
+    } catch (error) {
+      throw fileStoreError(`could not write the token file ${this.#path}`, operation, error);
+    }
+  }
+
+  /** The parsed file, or `undefined` when there is none. A newer format version throws. */
+  async #readParsed(): Promise<Exclude<ParsedDocument, { kind: 'newer' }> | undefined> {
+    const text = await this.#readText();
+    if (text === undefined) return undefined;
+    const parsed = parseDocument(text);
+    if (parsed.kind === 'newer') {
+      throw new TokenStoreError(
+        `the token file ${this.#path} has format version ${parsed.version}, newer than this release reads; it is left untouched`,
+      );
+    }
+    return parsed;
+  }
+
+  /** The document, read under the write lock: a corrupt file is moved aside, then reads as absent. */
+  async #readDocumentForWrite(): Promise<TokenDocument | undefined> {
+    const parsed = await this.#readParsed();
+    if (parsed?.kind !== 'corrupt') return parsed?.document;
+    const movedTo = `${this.#path}.corrupt-${this.#now()}`;
+    await rename(this.#path, movedTo);
+    this.#report({ type: 'file-moved-aside', path: this.#path, movedTo, reason: parsed.reason });
+    return undefined;
+  }
+
+  /** The file's text, or `undefined` when it does not exist. Tightens its mode first. */
+  async #readText(): Promise<string | undefined> {
+    let handle: Awaited<ReturnType<typeof open>>;
+    try {
+      handle = await open(this.#path, 'r');
+    } catch (error) {
+      if (isCode(error, 'ENOENT')) return undefined;
+      throw error;
+    }
+    try {
+      if (!(await handle.stat()).isFile()) {
+        throw new TokenStoreError(
+          `the token file path ${this.#path} is not a regular file (a folder?); it is left untouched`,
+        );
+      }
+      await ensurePrivateFile(handle, this.#path, this.#report);
+      return await handle.readFile('utf8');
+    } finally {
+      await handle.close();
+    }
+  }
+
+  #withWriteLock<T>(operation: StoreOperation, work: () => Promise<T>): Promise<T> {
+    const lockPath = `${this.#path}.lock`;
+    return withWriteLock(
+      {
+        lockPath,
+        timeoutMs: this.#writeLockTimeoutMs,
+        operation,
+        now: this.#now,
+        onStaleRemoved: () =>
+          this.#report({ type: 'stale-lock-removed', lock: 'write', path: lockPath }),
+      },
+      work,
+    );
+  }
+
+  readonly #report = (event: FileTokenStoreEvent): void => {
+    try {
+      this.#onEvent?.(event);
+    } catch {
+      // A failing listener must not break the store.
+    }
+  };
+}
+
+function checkKey(key: string): void {
+  if (typeof key !== 'string' || key === '') throw new TypeError('key must be a non-empty string');
+}
+
+/** A file-name-safe tag of a key: the key itself may be long or hold any character. */
+function hashKey(key: string): string {
+  return createHash('sha256').update(key).digest('hex').slice(0, KEY_HASH_LENGTH);
+}
