@@ -1,0 +1,28 @@
+/** The Redis names that belong to one token: all share one hash tag, hence one Cluster slot. */
+export interface RedisKeys {
+  /** Holds the JSON of `TokenSet.serialize()`, expiring with the token. */
+  tokens: string;
+  /** Holds the random owner value of the lock holder, expiring with the lock TTL. */
+  lock: string;
+  /** The pub/sub channel that announces a stored, deleted or unlocked entry. */
+  channel: string;
+}
+
+/**
+ * The key layout of one token: `<prefix>{<key>}:tokens`, `<prefix>{<key>}:lock` and the
+ * channel `<prefix>{<key>}:updates`. The braces make `<key>` the Redis Cluster hash tag, so
+ * both keys live on one slot (a Lua script may touch them together). Braces and `%` inside
+ * `key` are percent-encoded, so a key holding `{` or `}` cannot move the tag.
+ *
+ * @param keyPrefix - The store's prefix, e.g. `auth:`.
+ * @param key - The manager's key (a provider's `cacheKey`).
+ */
+export function redisKeys(keyPrefix: string, key: string): RedisKeys {
+  const base = `${keyPrefix}{${hashTagOf(key)}}`;
+  return { tokens: `${base}:tokens`, lock: `${base}:lock`, channel: `${base}:updates` };
+}
+
+/** `key` with `%`, `{` and `}` percent-encoded: a non-empty tag that cannot close early. */
+function hashTagOf(key: string): string {
+  return key.replace(/[%{}]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`);
+}

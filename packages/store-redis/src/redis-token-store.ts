@@ -1,0 +1,249 @@
+import { randomBytes } from 'node:crypto';
+import {
+  keepUntil,
+  type TokenLock,
+  type TokenSet,
+  type TokenStore,
+  type WaitForUpdateOptions,
+} from '@auth/core';
+import type { Cluster, Redis } from 'ioredis';
+import { type RedisKeys, redisKeys } from './internal/key-layout.js';
+import {
+  DELETE_AND_ANNOUNCE,
+  RELEASE_LOCK,
+  runScript,
+  SET_AND_ANNOUNCE,
+} from './internal/lua-scripts.js';
+import { redisCall } from './internal/redis-call.js';
+import { decodeTokens, encodeTokens } from './internal/token-codec.js';
+import { UpdateChannel } from './internal/update-channel.js';
+
+export type { RedisKeys } from './internal/key-layout.js';
+
+/** Options of {@link RedisTokenStore}. Durations in ms. */
+export interface RedisTokenStoreOptions {
+  /** Your ioredis `Redis` or `Cluster` client. The store never quits it. */
+  redis: Redis | Cluster;
+  /** Prepended to every key and channel. Default `'auth:'`. */
+  keyPrefix?: string;
+  /** The longest any Redis call may take before it fails with a `TokenStoreError`. Default 1 000. */
+  operationTimeoutMs?: number;
+  /** The clock, for turning expiry instants into `PX` durations. Default `Date.now`. */
+  now?: () => number;
+}
+
+const inspectSymbol = Symbol.for('nodejs.util.inspect.custom');
+
+/**
+ * A {@link TokenStore} on Redis (ioredis `Redis` or `Cluster`): one token for every
+ * process of a deployment, on one host or many. Entries expire with the token (`PX` from
+ * `keepUntil`); `acquireLock` is `SET NX PX` with a random owner, freed by a
+ * compare-and-delete script; waiters are woken over pub/sub when a token lands or a lock
+ * is freed. Every call is bounded by `operationTimeoutMs` and fails with a
+ * `TokenStoreError`, so a `TokenManager` keeps serving from memory while Redis is down.
+ *
+ * Key layout for a manager key `K` (see {@link RedisTokenStore.keysFor}):
+ * `<keyPrefix>{K}:tokens`, `<keyPrefix>{K}:lock`, channel `<keyPrefix>{K}:updates`.
+ *
+ * @example
+ * ```ts
+ * import { TokenManager } from '@auth/core';
+ * import { RedisTokenStore } from '@auth/store-redis';
+ * import { Redis } from 'ioredis';
+ *
+ * const redis = new Redis(process.env.REDIS_URL!);
+ * const store = new RedisTokenStore({ redis, keyPrefix: 'billing:auth:' });
+ * const manager = new TokenManager({ provider, store });
+ * // at shutdown
+ * await store.close();
+ * await redis.quit();
+ * ```
+ */
+export class RedisTokenStore implements TokenStore {
+  readonly #redis: Redis | Cluster;
+  readonly #keyPrefix: string;
+  readonly #operationTimeoutMs: number;
+  readonly #now: () => number;
+  readonly #updates: UpdateChannel;
+
+  /**
+   * @param options - See {@link RedisTokenStoreOptions}.
+   * @throws {TypeError} No ioredis client, a non-string `keyPrefix`, or an
+   *   `operationTimeoutMs` that is not a positive number.
+   */
+  constructor(options: RedisTokenStoreOptions) {
+    const redis = options?.redis;
+    if (typeof redis?.evalsha !== 'function' || typeof redis.duplicate !== 'function')
+      throw new TypeError('RedisTokenStore needs an ioredis Redis or Cluster client as `redis`');
+    const keyPrefix = options.keyPrefix ?? 'auth:';
+    if (typeof keyPrefix !== 'string') throw new TypeError('keyPrefix must be a string');
+    const operationTimeoutMs = options.operationTimeoutMs ?? 1_000;
+    if (!Number.isFinite(operationTimeoutMs) || operationTimeoutMs <= 0)
+      throw new TypeError('operationTimeoutMs must be a positive number of milliseconds');
+    this.#redis = redis;
+    this.#keyPrefix = keyPrefix;
+    this.#operationTimeoutMs = operationTimeoutMs;
+    this.#now = options.now ?? Date.now;
+    this.#updates = new UpdateChannel(redis, operationTimeoutMs);
+  }
+
+  /**
+   * The Redis names used for a manager key: where its tokens, its lock and its wake-up
+   * channel live. They share the hash tag `{key}` (braces and `%` in `key` are
+   * percent-encoded), so Redis Cluster keeps them on one slot.
+   *
+   * @param key - The manager's key (by default the provider's `cacheKey`).
+   * @returns The tokens key, lock key and channel.
+   * @example
+   * ```ts
+   * store.keysFor('cc:https://idp/token:svc'); // { tokens: 'auth:{cc:https://idp/token:svc}:tokens', … }
+   * ```
+   */
+  keysFor(key: string): RedisKeys {
+    return redisKeys(this.#keyPrefix, key);
+  }
+
+  /**
+   * Reads the tokens under `key`.
+   *
+   * @param key - The manager's key.
+   * @returns The tokens, or `undefined` when none are stored (or they expired).
+   * @throws {TokenStoreError} Redis failed or did not answer in time, or the entry is not
+   *   a serialized TokenSet (`operation: 'get'`; the entry is not trusted).
+   */
+  async get(key: string): Promise<TokenSet | undefined> {
+    const redis = this.#redis;
+    const { tokens } = this.keysFor(key);
+    const value = await redisCall(redis, 'get', this.#operationTimeoutMs, () => redis.get(tokens));
+    return value === null ? undefined : decodeTokens(value, key);
+  }
+
+  /**
+   * Stores `tokens` under `key` with `PX` until `keepUntil(tokens)` (no expiry when that
+   * is undefined) and wakes every waiter. Tokens already past it are deleted instead.
+   *
+   * @param key - The manager's key.
+   * @param tokens - The tokens to keep.
+   * @throws {TokenStoreError} Redis failed or did not answer in time (`operation: 'set'`).
+   */
+  async set(key: string, tokens: TokenSet): Promise<void> {
+    const until = keepUntil(tokens);
+    const ttlMs = until === undefined ? undefined : Math.ceil(until - this.#now());
+    if (ttlMs !== undefined && ttlMs <= 0) return this.#delete(key, 'set');
+    const names = this.keysFor(key);
+    await this.#script('set', names, () =>
+      runScript(
+        this.#redis,
+        SET_AND_ANNOUNCE,
+        [names.tokens],
+        [encodeTokens(tokens), ttlMs === undefined ? '' : ttlMs, names.channel],
+      ),
+    );
+  }
+
+  /**
+   * Removes the tokens under `key` and wakes every waiter.
+   *
+   * @param key - The manager's key.
+   * @throws {TokenStoreError} Redis failed or did not answer in time (`operation: 'delete'`).
+   */
+  async delete(key: string): Promise<void> {
+    await this.#delete(key, 'delete');
+  }
+
+  /**
+   * Takes the lock for `key` with `SET <lock> <random owner> NX PX <ttlMs>`. The lock
+   * frees itself after `ttlMs`; `release()` frees it earlier, only while this holder still
+   * owns it (compare-and-delete), and wakes every waiter. A lock Redis grants after this
+   * call gave up waiting is freed again at once.
+   *
+   * @param key - The manager's key.
+   * @param ttlMs - The longest the lock is held.
+   * @returns The lock, or `undefined` when another holder has it.
+   * @throws {TokenStoreError} Redis failed or did not answer in time (`operation: 'lock'`;
+   *   `release()` throws with `operation: 'unlock'`).
+   */
+  async acquireLock(key: string, ttlMs: number): Promise<TokenLock | undefined> {
+    const redis = this.#redis;
+    const names = this.keysFor(key);
+    const owner = randomBytes(16).toString('hex');
+    const lock: TokenLock = {
+      release: async () => {
+        await this.#script('unlock', names, () =>
+          runScript(redis, RELEASE_LOCK, [names.lock], [owner, names.channel]),
+        );
+      },
+    };
+    const px = Math.max(1, Math.ceil(ttlMs));
+    const reply = await redisCall(
+      redis,
+      'lock',
+      this.#operationTimeoutMs,
+      () => redis.set(names.lock, owner, 'PX', px, 'NX'),
+      (late) => {
+        if (late === 'OK') lock.release().catch(() => {});
+      },
+    );
+    return reply === 'OK' ? lock : undefined;
+  }
+
+  /**
+   * Waits until the tokens or the lock for `key` change in any process (a token is
+   * stored or deleted, a lock is freed), `timeoutMs` passes or `signal` aborts. Uses
+   * pub/sub on a connection of its own, opened on first use.
+   *
+   * @param key - The manager's key.
+   * @param options - `timeoutMs` and `signal`.
+   * @throws {TokenStoreError} The subscription failed or the store was closed
+   *   (`operation: 'wait'`); the manager then polls instead.
+   */
+  waitForUpdate(key: string, options: WaitForUpdateOptions): Promise<void> {
+    return this.#updates.wait(this.keysFor(key).channel, options);
+  }
+
+  /**
+   * Quits the store's own subscriber connection and wakes its waiters. The client you
+   * passed stays open (quit it yourself); `get`, `set`, `delete` and locks keep working
+   * through it, `waitForUpdate` rejects.
+   */
+  async close(): Promise<void> {
+    await this.#updates.close();
+  }
+
+  /** A summary without secrets (no client options, no tokens). */
+  toJSON(): { type: 'redis'; keyPrefix: string; operationTimeoutMs: number; status: string } {
+    return {
+      type: 'redis',
+      keyPrefix: this.#keyPrefix,
+      operationTimeoutMs: this.#operationTimeoutMs,
+      status: this.#redis.status,
+    };
+  }
+
+  /** What `String(store)` shows: the redacted summary. */
+  toString(): string {
+    return `RedisTokenStore ${JSON.stringify(this.toJSON())}`;
+  }
+
+  /** What `util.inspect` shows: the redacted summary. */
+  [inspectSymbol](): string {
+    return this.toString();
+  }
+
+  async #delete(key: string, operation: 'set' | 'delete'): Promise<void> {
+    const names = this.keysFor(key);
+    await this.#script(operation, names, () =>
+      runScript(this.#redis, DELETE_AND_ANNOUNCE, [names.tokens], [names.channel]),
+    );
+  }
+
+  /** Runs a script that announces a change, then wakes this process's waiters at once. */
+  async #script(
+    operation: 'set' | 'delete' | 'unlock',
+    names: RedisKeys,
+    call: () => Promise<unknown>,
+  ): Promise<void> {
+    await redisCall(this.#redis, operation, this.#operationTimeoutMs, call);
+    this.#updates.wakeLocal(names.channel);
+  }
+}
