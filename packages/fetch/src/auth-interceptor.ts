@@ -1,0 +1,68 @@
+import type { Dispatcher } from 'undici';
+import type { AuthScopeOptions } from './auth-options.js';
+import { AuthDispatchHandler } from './internal/auth-dispatch-handler.js';
+import { AuthPolicy } from './internal/auth-policy.js';
+
+/** Options of {@link authInterceptor}: as `createAuthFetch`'s, with `origins` required. */
+export interface AuthInterceptorOptions extends AuthScopeOptions {
+  /** The origins that receive credentials; every other origin is dispatched untouched. */
+  origins: readonly (string | URL)[];
+}
+
+/**
+ * An undici interceptor (for `Dispatcher#compose`) that puts credentials from `auth` on
+ * every request to an allowed origin, with `createAuthFetch`'s scoping, exclusion and 401
+ * behaviour, for `undici.request`, undici's `fetch` and Node's global `fetch` alike.
+ *
+ * It follows undici's own `lib/interceptor/dns.js`: options are checked when the
+ * interceptor is made; per request it gets the credentials, then dispatches a copy of the
+ * options with them added (headers in any undici shape, normalised); failures go to the
+ * handler's `onResponseError`. A 401 is held back while `auth.onUnauthorized` renews the
+ * credentials, then the request is dispatched again (bodies that are strings or bytes) or
+ * the 401 is handed on unchanged (streamed bodies, policy says no).
+ *
+ * Redirects: `fetch` follows them with one dispatch per hop, so each hop is decided
+ * afresh. With `undici.request`, compose `interceptors.redirect()` after this interceptor
+ * (`compose(authInterceptor(…), interceptors.redirect(…))`) so every hop passes through it.
+ *
+ * @param options - See {@link AuthInterceptorOptions}.
+ * @returns The interceptor.
+ * @throws {TypeError} Missing or malformed `origins`, a plain-`http:` non-loopback origin
+ *   without `allowInsecureHttp`, or a bad strategy, retry policy or `exclude` pattern.
+ * @example
+ * ```ts
+ * import { tokenAuth } from '@auth/core';
+ * import { authInterceptor } from '@auth/fetch/undici';
+ * import { Agent } from 'undici';
+ *
+ * const dispatcher = new Agent().compose(
+ *   authInterceptor({ auth: tokenAuth(manager), origins: ['https://api.example.com'] }),
+ * );
+ * // Node's global fetch takes an undici 7 dispatcher:
+ * const response = await fetch('https://api.example.com/orders', { dispatcher } as RequestInit);
+ * ```
+ */
+export function authInterceptor(
+  options: AuthInterceptorOptions,
+): Dispatcher.DispatcherComposeInterceptor {
+  const policy = new AuthPolicy(options);
+  return (dispatch) =>
+    function authInterceptorDispatch(opts, handler) {
+      const url = requestUrl(opts);
+      if (url === undefined || !policy.covers(url)) return dispatch(opts, handler);
+      new AuthDispatchHandler(policy, dispatch, opts, handler, url).send();
+      return true;
+    };
+}
+
+function requestUrl(opts: Dispatcher.DispatchOptions): URL | undefined {
+  if (opts.origin === undefined || opts.origin === null) return undefined;
+  try {
+    // Join rather than resolve: undici sends `path` as it is to `origin`, so a path such
+    // as `//other.example/x` must not be read as another host.
+    const { origin } = new URL(opts.origin);
+    return new URL(`${origin}${opts.path.startsWith('/') ? '' : '/'}${opts.path}`);
+  } catch {
+    return undefined;
+  }
+}

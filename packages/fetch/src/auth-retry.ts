@@ -1,0 +1,146 @@
+import type { AuthRequest, UnauthorizedResponse } from '@auth/core';
+
+/** What a retry policy sees when a request with credentials came back 401. */
+export interface AuthRetryState {
+  /** Which retry this would be: 1 for the first. */
+  attempt: number;
+  /** The request as it was sent, credentials included. */
+  request: AuthRequest;
+  /** The 401 response's status and headers. */
+  response: UnauthorizedResponse;
+}
+
+/**
+ * How `createAuthFetch` and `authInterceptor` retry a request that came back 401. Build
+ * one with {@link authRetry}; any object of this shape works.
+ */
+export interface AuthRetryPolicy {
+  /** How many times one request is retried at most after a 401. `0` never retries. */
+  readonly maxRetries: number;
+  /** Whether this 401 is worth a retry (before the strategy renews its credentials). Default: always. */
+  shouldRetry?(state: AuthRetryState): boolean | Promise<boolean>;
+  /** How long to wait before this retry, in ms. Default 0. */
+  delayMs?(state: AuthRetryState): number;
+}
+
+/** Options of {@link authRetry.exponential}. Durations in ms. */
+export interface ExponentialAuthRetryOptions {
+  /** Retries per request. Default 3. */
+  maxRetries?: number;
+  /** The wait before the first retry. Default 100. */
+  baseDelayMs?: number;
+  /** The longest wait. Default 5 000. */
+  maxDelayMs?: number;
+  /** Each wait is the previous one times this. Default 2. */
+  multiplier?: number;
+  /** Randomise each wait between half and all of it, so clients do not retry in lockstep. Default true. */
+  jitter?: boolean;
+}
+
+/** Options of {@link authRetry.when}. */
+export interface ConditionalAuthRetryOptions {
+  /** Retries per request. Default 1. */
+  maxRetries?: number;
+}
+
+/**
+ * The retry policies for 401 responses: after a 401 the strategy's `onUnauthorized`
+ * renews the credentials (for `tokenAuth`, one `forceRefresh({ rejected })`) and the
+ * request is sent again, as the policy allows. A request whose body cannot be replayed is
+ * never retried.
+ *
+ * @example
+ * ```ts
+ * import { tokenAuth } from '@auth/core';
+ * import { authRetry, createAuthFetch } from '@auth/fetch';
+ *
+ * const api = createAuthFetch({
+ *   auth: tokenAuth(manager),
+ *   baseUrl: 'https://api.example.com',
+ *   retry: authRetry.exponential({ maxRetries: 3, baseDelayMs: 200 }),
+ * });
+ * ```
+ */
+export const authRetry = Object.freeze({
+  /**
+   * One retry, at once, after the strategy renewed its credentials. The default.
+   *
+   * @returns The policy.
+   * @example
+   * ```ts
+   * const api = createAuthFetch({ auth, baseUrl, retry: authRetry.once() });
+   * ```
+   */
+  once(): AuthRetryPolicy {
+    return Object.freeze({ maxRetries: 1 });
+  },
+
+  /**
+   * Up to `maxRetries` retries, waiting `baseDelayMs × multiplier^(attempt − 1)` (at most
+   * `maxDelayMs`, with jitter between half and all of it) before each.
+   *
+   * @param options - See {@link ExponentialAuthRetryOptions}.
+   * @returns The policy.
+   * @throws {TypeError} A negative or non-integer `maxRetries`, a negative or non-finite
+   *   delay, or a `multiplier` below 1.
+   * @example
+   * ```ts
+   * const retry = authRetry.exponential({ maxRetries: 4, baseDelayMs: 250, maxDelayMs: 4_000 });
+   * ```
+   */
+  exponential(options: ExponentialAuthRetryOptions = {}): AuthRetryPolicy {
+    const maxRetries = retryCount(options.maxRetries, 3);
+    const baseDelayMs = nonNegative('baseDelayMs', options.baseDelayMs, 100);
+    const maxDelayMs = nonNegative('maxDelayMs', options.maxDelayMs, 5_000);
+    const multiplier = options.multiplier ?? 2;
+    if (!Number.isFinite(multiplier) || multiplier < 1)
+      throw new TypeError('authRetry.exponential multiplier must be a finite number of at least 1');
+    const jitter = options.jitter ?? true;
+    return Object.freeze({
+      maxRetries,
+      delayMs({ attempt }: AuthRetryState): number {
+        const delay = Math.min(maxDelayMs, baseDelayMs * multiplier ** (attempt - 1));
+        return jitter ? delay / 2 + (Math.random() * delay) / 2 : delay;
+      },
+    });
+  },
+
+  /**
+   * Retries only the 401s `predicate` accepts, e.g. those whose `WWW-Authenticate` says
+   * the token is invalid (RFC 6750 §3.1) rather than lacking scope.
+   *
+   * @param predicate - Decides from the request, the response and the attempt number.
+   * @param options - `maxRetries` (default 1).
+   * @returns The policy.
+   * @throws {TypeError} A predicate that is not a function, or a bad `maxRetries`.
+   * @see https://www.rfc-editor.org/rfc/rfc6750#section-3.1
+   * @example
+   * ```ts
+   * const retry = authRetry.when(({ response }) =>
+   *   (response.headers.get('www-authenticate') ?? '').includes('invalid_token'),
+   * );
+   * ```
+   */
+  when(
+    predicate: (state: AuthRetryState) => boolean | Promise<boolean>,
+    options: ConditionalAuthRetryOptions = {},
+  ): AuthRetryPolicy {
+    if (typeof predicate !== 'function')
+      throw new TypeError('authRetry.when needs a predicate function');
+    return Object.freeze({ maxRetries: retryCount(options.maxRetries, 1), shouldRetry: predicate });
+  },
+});
+
+function retryCount(value: number | undefined, fallback: number): number {
+  const count = value ?? fallback;
+  if (!Number.isInteger(count) || count < 0)
+    throw new TypeError('authRetry maxRetries must be a non-negative integer');
+  return count;
+}
+
+function nonNegative(name: string, value: number | undefined, fallback: number): number {
+  const ms = value ?? fallback;
+  if (!Number.isFinite(ms) || ms < 0)
+    throw new TypeError(`authRetry ${name} must be a finite, non-negative number of ms`);
+  return ms;
+}

@@ -1,0 +1,178 @@
+import type { AuthScopeOptions } from './auth-options.js';
+import { AuthPolicy } from './internal/auth-policy.js';
+import { LazyAuthRequest } from './internal/auth-request.js';
+import {
+  isRedirectStatus,
+  type OutgoingRequest,
+  outgoingRequest,
+  redirectHop,
+} from './internal/outgoing-request.js';
+
+/** A function with `fetch`'s signature. */
+export type FetchFunction = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
+
+/** Options of {@link createAuthFetch}. */
+export interface AuthFetchOptions extends AuthScopeOptions {
+  /** The `fetch` to wrap. Default: `globalThis.fetch`, looked up at each call. */
+  fetch?: FetchFunction;
+  /**
+   * Resolves relative inputs, as `new URL(input, baseUrl)` does (so `'users'` against
+   * `https://api.example.com/v1/` is `/v1/users`, and `'/users'` is `/users`). Its origin
+   * is the default of `origins`.
+   */
+  baseUrl?: string | URL;
+}
+
+/**
+ * Wraps `fetch` so every request to an allowed origin carries credentials from `auth`.
+ *
+ * - Credentials go only to `origins` (default: `baseUrl`'s origin); any other request is
+ *   passed through untouched. Redirects are followed hop by hop (`redirect: 'manual'`
+ *   underneath), deciding afresh at each hop, so a redirect to another origin never
+ *   carries them. The caller's `redirect` mode (`follow`, `manual`, `error`) and fetch's
+ *   method rewriting (303; 301/302 after POST) and limit (20) hold.
+ * - Headers the caller sets win: an explicit `Authorization` is sent as given (and a 401
+ *   for it is returned, not retried).
+ * - On 401, `auth.onUnauthorized` renews the credentials and the request is sent again
+ *   under `retry` (default `authRetry.once()`). Replayable bodies (string, bytes,
+ *   `URLSearchParams`, `Blob`, `FormData`, a `Request`'s body) are buffered and resent
+ *   intact; a `ReadableStream` body streams and its 401 is returned.
+ * - Every other status is returned untouched, as `fetch` does.
+ *
+ * Runs on any runtime with `fetch`. Where manual redirects are opaque (browsers), a
+ * redirect comes back as fetch's `opaqueredirect` response instead of being followed.
+ *
+ * @param options - See {@link AuthFetchOptions}.
+ * @returns A function with `fetch`'s signature.
+ * @throws {TypeError} At construction: no `origins` and no `baseUrl`, a malformed or
+ *   plain-`http:` non-loopback origin (without `allowInsecureHttp`), a bad strategy,
+ *   retry policy or `exclude` pattern.
+ * @throws {AuthenticationError} (rejection) No credentials could be obtained; `cause`
+ *   holds why, `serviceName` the service (a manager's name, else the request's origin).
+ * @example
+ * ```ts
+ * import { TokenManager, tokenAuth } from '@auth/core';
+ * import { createAuthFetch } from '@auth/fetch';
+ *
+ * const api = createAuthFetch({
+ *   auth: tokenAuth(new TokenManager({ provider })),
+ *   baseUrl: 'https://api.example.com/v1/',
+ *   exclude: ['/v1/health'],
+ * });
+ * const response = await api('orders?status=open');
+ * ```
+ */
+export function createAuthFetch(options: AuthFetchOptions): FetchFunction {
+  const baseUrl = parseBaseUrl(options?.baseUrl);
+  const policy = new AuthPolicy(options, baseUrl);
+  const wrapped = options.fetch;
+  if (wrapped !== undefined && typeof wrapped !== 'function')
+    throw new TypeError('fetch must be a function');
+  const send: FetchFunction = wrapped ?? ((input, init) => globalThis.fetch(input, init));
+
+  const authFetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+    let hop = await outgoingRequest(input, init, baseUrl);
+    let redirects = 0;
+    let retries = 0;
+    for (;;) {
+      const sent = policy.covers(hop.url) ? await withCredentials(policy, hop) : undefined;
+      const response = await send(hop.url.href, {
+        ...hop.init,
+        method: hop.method,
+        headers: sent?.headers ?? hop.headers,
+        body: hop.body?.value,
+        redirect: 'manual',
+        signal: hop.signal,
+      });
+      const status = response.status;
+      if (status === 401 && sent?.retryable && policy.mayRetry(retries + 1)) {
+        if (await shouldRetry(policy, retries + 1, sent.request, response, hop.signal)) {
+          retries++;
+          await discard(response);
+          continue;
+        }
+        return response;
+      }
+      if (!isRedirectStatus(status) || hop.redirect === 'manual')
+        return markRedirected(response, redirects);
+      if (hop.redirect === 'error') {
+        await discard(response);
+        throw new TypeError(`redirect mode is "error" and ${hop.url.origin} answered ${status}`);
+      }
+      const next = redirectHop(hop, response, redirects);
+      if (next === undefined) return markRedirected(response, redirects);
+      await discard(response);
+      hop = next;
+      redirects++;
+    }
+  };
+  return authFetch;
+}
+
+interface SentCredentials {
+  headers: Headers | Record<string, string>;
+  /** The request as sent (credentials included), for `onUnauthorized`. */
+  request: LazyAuthRequest;
+  /** False when the body cannot be resent or the caller's headers overrode the strategy's. */
+  retryable: boolean;
+}
+
+async function withCredentials(policy: AuthPolicy, hop: OutgoingRequest): Promise<SentCredentials> {
+  const method = hop.method.toUpperCase();
+  const bytes = hop.body?.bytes;
+  const credentials = await policy.credentials(
+    new LazyAuthRequest(method, hop.url, hop.headers, bytes),
+  );
+  let headers: Headers | Record<string, string> = credentials;
+  let overridden = false;
+  if (hop.headers !== undefined) {
+    const merged = new Headers(hop.headers);
+    for (const name in credentials) {
+      if (hop.headers.has(name)) overridden = true;
+      else merged.set(name, credentials[name]!);
+    }
+    headers = merged;
+  }
+  return {
+    headers,
+    request: new LazyAuthRequest(method, hop.url, headers, bytes),
+    retryable: !overridden && (hop.body?.replayable ?? true),
+  };
+}
+
+async function shouldRetry(
+  policy: AuthPolicy,
+  attempt: number,
+  request: LazyAuthRequest,
+  response: Response,
+  signal: AbortSignal | undefined,
+): Promise<boolean> {
+  try {
+    const unauthorized = { status: response.status, headers: response.headers };
+    return await policy.retryAfterUnauthorized(attempt, request, unauthorized, signal);
+  } catch (error) {
+    await discard(response);
+    throw error;
+  }
+}
+
+/** Lets go of a response that is not handed to the caller. */
+async function discard(response: Response): Promise<void> {
+  await response.body?.cancel().catch(() => undefined);
+}
+
+/** After followed redirects the final response says so, as `fetch`'s would. */
+function markRedirected(response: Response, redirects: number): Response {
+  if (redirects > 0 && !response.redirected)
+    Object.defineProperty(response, 'redirected', { value: true });
+  return response;
+}
+
+function parseBaseUrl(baseUrl: string | URL | undefined): URL | undefined {
+  if (baseUrl === undefined) return undefined;
+  try {
+    return new URL(String(baseUrl));
+  } catch {
+    throw new TypeError('baseUrl must be an absolute URL such as https://api.example.com/');
+  }
+}

@@ -1,0 +1,165 @@
+import type { Dispatcher } from 'undici';
+import type { AuthPolicy } from './auth-policy.js';
+import { LazyAuthRequest } from './auth-request.js';
+import {
+  type FlatHeaders,
+  flattenHeaders,
+  hasHeader,
+  responseHeaders,
+} from './dispatch-headers.js';
+import { ForwardingController } from './forwarding-controller.js';
+
+type IncomingHeaders = Record<string, string | string[] | undefined>;
+
+interface HeldResponse {
+  statusCode: number;
+  headers: IncomingHeaders;
+  statusMessage: string | undefined;
+  chunks: Uint8Array[];
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * One authenticated undici request: gets the credentials, dispatches with them, and on a
+ * 401 holds the response back while the strategy renews its credentials; then dispatches
+ * again, or hands the held 401 on. Failures reach the handler through `onResponseError`.
+ */
+export class AuthDispatchHandler implements Dispatcher.DispatchHandler {
+  readonly #policy: AuthPolicy;
+  readonly #dispatch: Dispatcher.Dispatch;
+  readonly #opts: Dispatcher.DispatchOptions;
+  readonly #handler: Dispatcher.DispatchHandler;
+  readonly #url: URL;
+  readonly #method: string;
+  readonly #headers: FlatHeaders;
+  readonly #bytes: Uint8Array | undefined;
+  readonly #replayable: boolean;
+  readonly #controller = new ForwardingController();
+  #started = false;
+  #retries = 0;
+  #sent: { request: LazyAuthRequest; retryable: boolean } | undefined;
+  #held: HeldResponse | undefined;
+
+  constructor(
+    policy: AuthPolicy,
+    dispatch: Dispatcher.Dispatch,
+    opts: Dispatcher.DispatchOptions,
+    handler: Dispatcher.DispatchHandler,
+    url: URL,
+  ) {
+    this.#policy = policy;
+    this.#dispatch = dispatch;
+    this.#opts = opts;
+    this.#handler = handler;
+    this.#url = url;
+    this.#method = String(opts.method).toUpperCase();
+    this.#headers = flattenHeaders(opts.headers);
+    const body: unknown = opts.body;
+    this.#replayable =
+      body === undefined || body === null || typeof body === 'string' || body instanceof Uint8Array;
+    this.#bytes =
+      typeof body === 'string'
+        ? encoder.encode(body)
+        : body instanceof Uint8Array
+          ? body
+          : undefined;
+  }
+
+  /** Gets the credentials and dispatches; any failure goes to the handler. */
+  send(): void {
+    this.#authenticateAndDispatch().catch((error: unknown) => this.#fail(error));
+  }
+
+  async #authenticateAndDispatch(): Promise<void> {
+    const request = new LazyAuthRequest(this.#method, this.#url, this.#headers, this.#bytes);
+    const credentials = await this.#policy.credentials(request);
+    const headers = [...this.#headers];
+    let overridden = false;
+    for (const name in credentials) {
+      if (hasHeader(this.#headers, name)) overridden = true;
+      else headers.push(name, credentials[name]!);
+    }
+    this.#sent = {
+      request: new LazyAuthRequest(this.#method, this.#url, headers, this.#bytes),
+      retryable: this.#replayable && !overridden,
+    };
+    if (this.#controller.aborted)
+      return this.#fail(this.#controller.reason ?? new Error('aborted'));
+    this.#dispatch({ ...this.#opts, headers }, this);
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController, context: unknown): void {
+    this.#controller.attach(controller);
+    if (this.#started) return;
+    this.#started = true;
+    this.#handler.onRequestStart?.(this.#controller, context);
+  }
+
+  onRequestUpgrade(
+    _controller: Dispatcher.DispatchController,
+    statusCode: number,
+    headers: IncomingHeaders,
+    socket: never,
+  ): void {
+    this.#handler.onRequestUpgrade?.(this.#controller, statusCode, headers as never, socket);
+  }
+
+  onResponseStart(
+    _controller: Dispatcher.DispatchController,
+    statusCode: number,
+    headers: IncomingHeaders,
+    statusMessage?: string,
+  ): void {
+    if (statusCode === 401 && this.#sent?.retryable && this.#policy.mayRetry(this.#retries + 1)) {
+      this.#held = { statusCode, headers, statusMessage, chunks: [] };
+      return;
+    }
+    this.#handler.onResponseStart?.(this.#controller, statusCode, headers as never, statusMessage);
+  }
+
+  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.#held) this.#held.chunks.push(chunk);
+    else this.#handler.onResponseData?.(this.#controller, chunk);
+  }
+
+  onResponseEnd(_controller: Dispatcher.DispatchController, trailers: IncomingHeaders): void {
+    const held = this.#held;
+    if (held === undefined) {
+      this.#handler.onResponseEnd?.(this.#controller, trailers as never);
+      return;
+    }
+    this.#held = undefined;
+    this.#controller.attach(undefined);
+    this.#afterUnauthorized(held, trailers).catch((error: unknown) => this.#fail(error));
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController | null, error: Error): void {
+    this.#held = undefined;
+    this.#handler.onResponseError?.(this.#controller, error);
+  }
+
+  async #afterUnauthorized(held: HeldResponse, trailers: IncomingHeaders): Promise<void> {
+    const attempt = this.#retries + 1;
+    const response = { status: held.statusCode, headers: responseHeaders(held.headers) };
+    if (await this.#policy.retryAfterUnauthorized(attempt, this.#sent!.request, response)) {
+      this.#retries = attempt;
+      return this.#authenticateAndDispatch();
+    }
+    // No retry: hand on the 401 exactly as it came.
+    const handler = this.#handler;
+    handler.onResponseStart?.(
+      this.#controller,
+      held.statusCode,
+      held.headers as never,
+      held.statusMessage,
+    );
+    for (const chunk of held.chunks) handler.onResponseData?.(this.#controller, chunk as Buffer);
+    handler.onResponseEnd?.(this.#controller, trailers as never);
+  }
+
+  #fail(error: unknown): void {
+    const reason = error instanceof Error ? error : new Error(String(error));
+    this.#handler.onResponseError?.(this.#controller, reason);
+  }
+}

@@ -1,0 +1,137 @@
+import {
+  AuthenticationError,
+  type AuthRequest,
+  type AuthStrategy,
+  type UnauthorizedResponse,
+} from '@auth/core';
+import type { AuthScopeOptions } from '../auth-options.js';
+import { type AuthRetryPolicy, authRetry } from '../auth-retry.js';
+import { CredentialScope } from './credential-scope.js';
+
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the check for header injection
+const UNSAFE_HEADER_VALUE = /[\x00\r\n]/;
+
+/**
+ * The options both adapters share, checked once at construction: which URLs get
+ * credentials, how the strategy's headers are obtained, and whether a 401 is retried.
+ */
+export class AuthPolicy {
+  readonly #strategy: AuthStrategy;
+  readonly #scope: CredentialScope;
+  readonly #retry: AuthRetryPolicy;
+
+  /**
+   * @param options - The shared options.
+   * @param baseUrl - The default origin, for `createAuthFetch`.
+   * @throws {TypeError} A strategy without `authenticate`, a bad retry policy, or a bad scope.
+   */
+  constructor(options: AuthScopeOptions, baseUrl?: URL) {
+    if (typeof options?.auth?.authenticate !== 'function')
+      throw new TypeError('auth must be an AuthStrategy (bearerAuth, tokenAuth, apiKeyAuth, …)');
+    const retry = options.retry ?? authRetry.once();
+    if (!Number.isInteger(retry?.maxRetries) || retry.maxRetries < 0)
+      throw new TypeError('retry must be an AuthRetryPolicy, e.g. authRetry.once()');
+    this.#strategy = options.auth;
+    this.#retry = retry;
+    this.#scope = new CredentialScope({
+      origins: options.origins,
+      baseUrl,
+      exclude: options.exclude,
+      allowInsecureHttp: options.allowInsecureHttp === true,
+    });
+  }
+
+  /** Whether `url` gets credentials. */
+  covers(url: URL): boolean {
+    return this.#scope.covers(url);
+  }
+
+  /**
+   * The strategy's headers for `request`, checked so nothing can inject a header.
+   *
+   * @throws {AuthenticationError} The strategy failed (`cause`) or returned an unsafe header.
+   */
+  async credentials(request: AuthRequest): Promise<Record<string, string>> {
+    let headers: Record<string, string>;
+    try {
+      headers = await this.#strategy.authenticate(request);
+    } catch (error) {
+      throw asAuthenticationError(error, request.url);
+    }
+    for (const name in headers) {
+      if (!HEADER_NAME.test(name) || UNSAFE_HEADER_VALUE.test(String(headers[name]))) {
+        throw new AuthenticationError(
+          `the strategy returned an unsafe "${safeName(name)}" header`,
+          {
+            serviceName: request.url.origin,
+          },
+        );
+      }
+    }
+    return headers;
+  }
+
+  /** Whether a 401 on attempt `attempt` (1 for the first retry) may be retried at all. */
+  mayRetry(attempt: number): boolean {
+    return attempt <= this.#retry.maxRetries && typeof this.#strategy.onUnauthorized === 'function';
+  }
+
+  /**
+   * Asks the retry policy and the strategy whether to retry after a 401, then waits the
+   * policy's delay.
+   *
+   * @returns `true` to send the request again with fresh credentials.
+   * @throws {AuthenticationError} The strategy could not renew its credentials.
+   */
+  async retryAfterUnauthorized(
+    attempt: number,
+    request: AuthRequest,
+    response: UnauthorizedResponse,
+    signal?: AbortSignal | null,
+  ): Promise<boolean> {
+    const state = { attempt, request, response };
+    if (this.#retry.shouldRetry && !(await this.#retry.shouldRetry(state))) return false;
+    let renewed: boolean;
+    try {
+      renewed = (await this.#strategy.onUnauthorized?.(request, response)) === true;
+    } catch (error) {
+      throw asAuthenticationError(error, request.url);
+    }
+    if (!renewed) return false;
+    const delayMs = this.#retry.delayMs?.(state) ?? 0;
+    if (delayMs > 0) await sleep(delayMs, signal);
+    return true;
+  }
+}
+
+/**
+ * `error` as an {@link AuthenticationError} for `url`'s origin: one already is passes
+ * through (a `TokenManager` names its own service), anything else becomes the `cause`.
+ */
+function asAuthenticationError(error: unknown, url: URL): AuthenticationError {
+  if (AuthenticationError.isInstance(error)) return error;
+  return new AuthenticationError(`could not obtain credentials for ${url.origin}`, {
+    serviceName: url.origin,
+    cause: error,
+  });
+}
+
+function safeName(name: string): string {
+  return HEADER_NAME.test(name) ? name : '(invalid name)';
+}
+
+function sleep(ms: number, signal?: AbortSignal | null): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -1,0 +1,38 @@
+import type { AuthRequest } from '@auth/core';
+
+/** Header names and values, in whichever form the adapter holds them. */
+export type HeaderSource = Headers | Record<string, string> | readonly string[];
+
+/**
+ * The {@link AuthRequest} a strategy sees. Its `headers` are built only when a strategy
+ * reads them, so the common case (a bearer token that ignores the request) costs no
+ * `Headers` object per request.
+ */
+export class LazyAuthRequest implements AuthRequest {
+  readonly method: string;
+  readonly url: URL;
+  readonly body: Uint8Array | undefined;
+  readonly #source: HeaderSource | undefined;
+  #headers: Headers | undefined;
+
+  constructor(method: string, url: URL, source: HeaderSource | undefined, body?: Uint8Array) {
+    this.method = method;
+    this.url = url;
+    this.#source = source;
+    this.body = body;
+  }
+
+  /** A copy of the request's headers; changing it changes nothing that is sent. */
+  get headers(): Headers {
+    if (this.#headers === undefined) this.#headers = toHeaders(this.#source);
+    return this.#headers;
+  }
+}
+
+function toHeaders(source: HeaderSource | undefined): Headers {
+  if (source === undefined) return new Headers();
+  if (!Array.isArray(source)) return new Headers(source as Headers | Record<string, string>);
+  const headers = new Headers();
+  for (let i = 0; i + 1 < source.length; i += 2) headers.append(source[i]!, source[i + 1]!);
+  return headers;
+}

@@ -1,0 +1,77 @@
+import { compilePathPatterns, type PathMatcher } from './path-patterns.js';
+
+/** Settings that decide which URLs get credentials. */
+export interface CredentialScopeSettings {
+  origins: readonly (string | URL)[] | undefined;
+  baseUrl: URL | undefined;
+  exclude: readonly string[] | undefined;
+  allowInsecureHttp: boolean;
+}
+
+/**
+ * Decides, URL by URL, whether credentials may go on a request: the origin must be one of
+ * the allowed ones and the path must not be excluded. Every check of the settings happens
+ * in the constructor, so a mistake shows at construction, not at the first request.
+ */
+export class CredentialScope {
+  readonly #origins: ReadonlySet<string>;
+  readonly #excluded: PathMatcher;
+
+  /**
+   * @throws {TypeError} Neither origins nor baseUrl, a malformed origin, a non-HTTP(S)
+   *   origin, or a plain-`http:` origin that is not loopback without `allowInsecureHttp`.
+   */
+  constructor(settings: CredentialScopeSettings) {
+    const listed = settings.origins ?? (settings.baseUrl ? [settings.baseUrl] : undefined);
+    if (listed === undefined || (Array.isArray(listed) && listed.length === 0)) {
+      throw new TypeError('say where credentials may go: pass origins or baseUrl');
+    }
+    if (!Array.isArray(listed)) throw new TypeError('origins must be an array of origins');
+    const origins = new Set<string>();
+    for (const entry of listed) origins.add(checkedOrigin(entry, settings.allowInsecureHttp));
+    this.#origins = origins;
+    this.#excluded = compilePathPatterns(settings.exclude);
+  }
+
+  /**
+   * Whether `url` gets credentials.
+   *
+   * @param url - The request URL.
+   * @returns `true` for an allowed origin and a path that is not excluded.
+   */
+  covers(url: URL): boolean {
+    return this.#origins.has(url.origin) && !this.#excluded(url.pathname);
+  }
+
+  /** The allowed origins, for diagnostics. */
+  get origins(): readonly string[] {
+    return [...this.#origins];
+  }
+}
+
+function checkedOrigin(entry: string | URL, allowInsecureHttp: boolean): string {
+  let url: URL;
+  try {
+    url = entry instanceof URL ? entry : new URL(String(entry));
+  } catch {
+    throw new TypeError('every origin must be an absolute URL such as https://api.example.com');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new TypeError(`origin ${url.origin} must be http: or https:`);
+  if (url.protocol === 'http:' && !allowInsecureHttp && !isLoopbackHost(url.hostname)) {
+    throw new TypeError(
+      `refusing to send credentials over plain http to ${url.origin}: use https, or set allowInsecureHttp`,
+    );
+  }
+  return url.origin;
+}
+
+/** Whether `hostname` (as `URL#hostname` gives it) names this machine. */
+export function isLoopbackHost(hostname: string): boolean {
+  return (
+    hostname === 'localhost' ||
+    hostname.endsWith('.localhost') ||
+    hostname === '[::1]' ||
+    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname)
+  );
+}

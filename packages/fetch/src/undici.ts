@@ -1,0 +1,1 @@
+export { type AuthInterceptorOptions, authInterceptor } from './auth-interceptor.js';
