@@ -1,5 +1,6 @@
 import { chmod, type FileHandle, mkdir, stat } from 'node:fs/promises';
 import type { FileTokenStoreEvent } from '../file-token-store-events.js';
+import { isCode } from './fs-errors.js';
 
 /** The token file: read and write by its owner only. */
 export const FILE_MODE = 0o600;
@@ -20,7 +21,12 @@ type Report = (event: FileTokenStoreEvent) => void;
  * @throws The file-system error, or `ENOTDIR` when `folder` is not a folder.
  */
 export async function ensurePrivateFolder(folder: string, report: Report): Promise<void> {
-  await mkdir(folder, { recursive: true, mode: FOLDER_MODE });
+  try {
+    await mkdir(folder, { recursive: true, mode: FOLDER_MODE });
+  } catch (error) {
+    // `mkdir -p` says EEXIST when a part of the path is a file.
+    if (!isCode(error, 'EEXIST')) throw error;
+  }
   const info = await stat(folder);
   if (!info.isDirectory()) {
     throw Object.assign(new Error(`not a folder: ${folder}`), { code: 'ENOTDIR' });
