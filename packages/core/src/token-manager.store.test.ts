@@ -99,12 +99,16 @@ describe('TokenManager: single flight across managers sharing a lock-capable sto
     const gate = deferred();
     state.gate = gate.promise;
     const store = pollingStore(new MemoryTokenStore({ now: clock.now }));
-    const a = new TokenManager({ provider, store, now: clock.now });
-    const b = new TokenManager({ provider, store, now: clock.now });
+    const events: TokenManagerEvent[] = [];
+    const a = new TokenManager({ provider, store, now: clock.now, onEvent: (e) => events.push(e) });
+    const b = new TokenManager({ provider, store, now: clock.now, onEvent: (e) => events.push(e) });
     const both = Promise.all([a.getToken(), b.getToken()]);
     setTimeout(gate.resolve, 20);
     const [fromA, fromB] = await both;
     expect(state.fetches).toBe(1);
+    expect(events.filter((e) => e.type === 'lock-waited')).toEqual([
+      expect.objectContaining({ adopted: true }),
+    ]);
     expect(fromB.accessToken).toBe(fromA.accessToken);
   });
 
@@ -144,6 +148,7 @@ describe('TokenManager: single flight across managers sharing a lock-capable sto
     });
     expect((await manager.getToken()).accessToken).toBe('fetched-1');
     expect(state.fetches).toBe(1);
+    expect(events.find((e) => e.type === 'lock-waited')).toMatchObject({ adopted: false });
   });
 
   it('adopts a token another manager stored, without a request', async () => {

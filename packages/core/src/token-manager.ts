@@ -290,6 +290,9 @@ export class TokenManager {
     if (accept(stored))
       return this.#install({ tokens: stored, source: 'store', durationMs: 0 }, background);
     const outcome = await this.#store.lockOrWait(this.#lockTtlMs, accept, this.#closing.signal);
+    if (outcome.kind === 'adopted' || outcome.kind === 'gave-up') {
+      this.#emit({ type: 'lock-waited', adopted: outcome.kind === 'adopted' });
+    }
     if (outcome.kind === 'adopted')
       return this.#install({ tokens: outcome.tokens, source: 'store', durationMs: 0 }, background);
     try {

@@ -9,8 +9,10 @@ type StoreOperation = StoreErrorEvent['operation'];
 export type LockOutcome =
   | { kind: 'locked'; lock: TokenLock }
   | { kind: 'adopted'; tokens: TokenSet }
-  /** No lock: the store has none, failed, or the holder took too long. Go on unlocked. */
-  | { kind: 'unlocked' };
+  /** No lock: the store has none or failed. Go on unlocked. */
+  | { kind: 'unlocked' }
+  /** Another holder kept the lock longer than `lockTtlMs` of waiting. Go on unlocked. */
+  | { kind: 'gave-up' };
 
 const FIRST_POLL_MS = 25;
 const LONGEST_POLL_MS = 1_000;
@@ -58,8 +60,8 @@ export class GuardedStore {
   /**
    * Takes the lock, or waits for whoever holds it and adopts their token once `accept`
    * takes it. Waits are woken by the store's `waitForUpdate` when it has one, else they
-   * poll with backoff; after `lockTtlMs` of waiting without a result it gives up and
-   * returns `unlocked` rather than leave callers hanging on a stuck holder.
+   * poll with backoff; after `lockTtlMs` of waiting without a result it gives up
+   * (`gave-up`) rather than leave callers hanging on a stuck holder.
    */
   async lockOrWait(
     lockTtlMs: number,
@@ -74,7 +76,7 @@ export class GuardedStore {
       const lock = await this.#guard('lock', () => store.acquireLock!(this.#key, lockTtlMs), null);
       if (lock === null) return { kind: 'unlocked' };
       if (lock) return { kind: 'locked', lock };
-      if (waitBudgetMs <= 0) return { kind: 'unlocked' };
+      if (waitBudgetMs <= 0) return { kind: 'gave-up' };
       const waitMs = Math.min(pollMs, waitBudgetMs);
       waitBudgetMs -= waitMs;
       if (store.waitForUpdate) {
