@@ -127,4 +127,16 @@ describe('FileTokenStore write lock', () => {
     await store().set('b', tokens);
     expect(await readdir(root)).toEqual(['tokens.json']);
   });
+
+  it('removes lock drafts and half-released locks once they are a minute old', async () => {
+    now = Date.now();
+    await store().set('a', tokens);
+    const leftovers = [`${path}.lock.0b7e4c7e.draft`, `${path}.0123456789abcdef.lock.5d1e.release`];
+    for (const leftover of leftovers) await writeFile(leftover, '{}');
+    await store().set('b', tokens);
+    expect((await readdir(root)).length).toBe(3);
+    now = Date.now() + 60_000;
+    await store().set('c', tokens);
+    expect(await readdir(root)).toEqual(['tokens.json']);
+  });
 });

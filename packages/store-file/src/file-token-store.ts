@@ -10,7 +10,7 @@ import {
 } from '@auth/core';
 import { defaultTokenFilePath } from './default-token-file-path.js';
 import type { FileTokenStoreEvent } from './file-token-store-events.js';
-import { removeLeftoverTempFiles, writeFileAtomically } from './internal/atomic-write.js';
+import { removeLeftovers, writeFileAtomically } from './internal/atomic-write.js';
 import { fileStoreError, isCode } from './internal/fs-errors.js';
 import { removeLockFileIf, tryCreateLockFile } from './internal/lock-file.js';
 import { ensurePrivateFile, ensurePrivateFolder } from './internal/permissions.js';
@@ -219,7 +219,7 @@ export class FileTokenStore implements TokenStore {
     try {
       await ensurePrivateFolder(this.#folder, this.#report);
       await this.#withWriteLock(operation, async () => {
-        await removeLeftoverTempFiles(this.#path);
+        await removeLeftovers(this.#path, this.#now());
         const document = (await this.#readDocumentForWrite()) ?? emptyDocument();
         const dropped = dropLapsedEntries(document, this.#now());
         if (change(document) || dropped) {

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { open, readdir, rename, unlink } from 'node:fs/promises';
+import { open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { isCode } from './fs-errors.js';
+import { DRAFT_SUFFIX, RELEASE_SUFFIX } from './lock-file.js';
 
 const TEMP_SUFFIX = '.tmp';
 
@@ -31,17 +32,32 @@ export async function writeFileAtomically(path: string, content: string): Promis
   await syncFolder(dirname(path));
 }
 
+/** Lock drafts and released locks older than this were left by a killed process. */
+const ABANDONED_AFTER_MS = 60_000;
+
 /**
- * Removes temporary files a writer left behind when it was killed mid-write. Call it only
- * while holding the write lock: no other writer can then have a temporary file in flight.
+ * Removes what writers killed mid-way left beside the token file: temporary files (any:
+ * call it only while holding the write lock, when no other writer has one in flight), and
+ * lock drafts or released locks abandoned for a minute (by the inode change time).
+ *
+ * @param path - The token file.
+ * @param now - The clock (epoch ms).
  */
-export async function removeLeftoverTempFiles(path: string): Promise<void> {
+export async function removeLeftovers(path: string, now: number): Promise<void> {
+  const folder = dirname(path);
   const prefix = `${basename(path)}.`;
-  const names = await readdir(dirname(path));
+  const names = (await readdir(folder)).filter((name) => name.startsWith(prefix));
   await Promise.all(
-    names
-      .filter((name) => name.startsWith(prefix) && name.endsWith(TEMP_SUFFIX))
-      .map((name) => unlink(join(dirname(path), name)).catch(() => {})),
+    names.map(async (name) => {
+      const leftover = join(folder, name);
+      try {
+        if (name.endsWith(TEMP_SUFFIX)) return await unlink(leftover);
+        if (!name.endsWith(DRAFT_SUFFIX) && !name.endsWith(RELEASE_SUFFIX)) return;
+        if ((await stat(leftover)).ctimeMs + ABANDONED_AFTER_MS <= now) await unlink(leftover);
+      } catch {
+        // Already gone, or not ours to remove: left for the next writer.
+      }
+    }),
   );
 }
 

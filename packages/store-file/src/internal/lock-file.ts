@@ -36,9 +36,13 @@ export interface LockFileOptions {
 }
 
 const CREATE_ATTEMPTS = 3;
+/** A lock record being written, before it is linked into place. */
+export const DRAFT_SUFFIX = '.draft';
+/** A lock file renamed aside to be checked before removal. */
+export const RELEASE_SUFFIX = '.release';
 
 /**
- * Creates the lock file at `path` exclusively (`O_CREAT | O_EXCL`), holding a random owner
+ * Creates the lock file at `path` exclusively (it must not exist), holding a random owner
  * id and an expiry. A lock past its expiry (or, with `staleWhenHolderGone`, left by a dead
  * process of this host) is stale: it is removed and creation is tried again.
  *
@@ -66,7 +70,7 @@ export async function tryCreateLockFile(
  * @returns Whether the lock file was removed.
  */
 export async function removeLockFileIf(path: string, identity: LockFileIdentity): Promise<boolean> {
-  const aside = `${path}.${randomUUID()}.release`;
+  const aside = `${path}.${randomUUID()}${RELEASE_SUFFIX}`;
   try {
     await rename(path, aside);
   } catch (error) {
@@ -88,17 +92,15 @@ export async function removeLockFileIf(path: string, identity: LockFileIdentity)
   return false;
 }
 
+/**
+ * Creates the lock file with its content already in it: the record is written to a draft
+ * file, then hard-linked to `path` (which fails if `path` exists). So no holder ever sees
+ * a lock file half written, even if its creator was killed while writing it.
+ */
 async function createExclusive(
   path: string,
   options: LockFileOptions,
 ): Promise<HeldLockFile | undefined> {
-  let handle: Awaited<ReturnType<typeof open>>;
-  try {
-    handle = await open(path, 'wx', 0o600);
-  } catch (error) {
-    if (isCode(error, 'EEXIST')) return undefined;
-    throw error;
-  }
   const record: LockRecord = {
     owner: randomUUID(),
     pid: process.pid,
@@ -106,15 +108,23 @@ async function createExclusive(
     expiresAt: options.now() + options.ttlMs,
   };
   const content = JSON.stringify(record);
+  const draft = `${path}.${randomUUID()}${DRAFT_SUFFIX}`;
   try {
-    await handle.writeFile(content, 'utf8');
-    const { ino } = await handle.stat();
-    await handle.close();
+    const handle = await open(draft, 'wx', 0o600);
+    let ino: number;
+    try {
+      await handle.writeFile(content, 'utf8');
+      ino = (await handle.stat()).ino;
+    } finally {
+      await handle.close();
+    }
+    await link(draft, path);
     return { path, identity: { ino, content } };
   } catch (error) {
-    await handle.close().catch(() => {});
-    await unlink(path).catch(() => {});
+    if (isCode(error, 'EEXIST')) return undefined;
     throw error;
+  } finally {
+    await unlink(draft).catch(() => {});
   }
 }
 
@@ -135,7 +145,7 @@ async function staleIdentity(
   const now = options.now();
   const stale = record
     ? record.expiresAt <= now || (options.staleWhenHolderGone && isHolderGone(record))
-    : // Empty or torn: its creator died between creating and writing it.
+    : // Not a lock record (locks are linked in whole): stale once older than the TTL.
       info.mtimeMs + options.ttlMs <= now;
   return stale ? { ino: info.ino, content } : 'held';
 }

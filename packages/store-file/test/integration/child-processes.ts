@@ -1,0 +1,55 @@
+import { type ChildProcess, fork, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
+
+/** A child running one of the `.mjs` fixtures, with its stderr collected for failure messages. */
+export interface Child {
+  process: ChildProcess;
+  stderr: () => string;
+}
+
+/**
+ * Starts `fixtures/<name>` with an IPC channel. With `shellPrefix` (e.g. `ulimit -f 8`),
+ * the child runs under `sh -c '<prefix>; exec node …'`.
+ */
+export function startFixture(name: string, args: string[], shellPrefix?: string): Child {
+  const script = `${FIXTURES}${name}`;
+  const child = shellPrefix
+    ? spawn('sh', ['-c', `${shellPrefix}; exec "$0" "$@"`, process.execPath, script, ...args], {
+        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      })
+    : fork(script, args, { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  return { process: child, stderr: () => stderr };
+}
+
+/** The next IPC message of `child`; rejects if it exits first. */
+export function nextMessage<T = unknown>(child: Child): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (message: T) => {
+      child.process.off('exit', onExit);
+      resolve(message);
+    };
+    const onExit = (code: number | null, signal: string | null) => {
+      child.process.off('message', onMessage);
+      reject(new Error(`child exited (${code ?? signal}) before answering: ${child.stderr()}`));
+    };
+    child.process.once('message', onMessage);
+    child.process.once('exit', onExit);
+  });
+}
+
+/** Resolves once `child` has exited (and been reaped), with its exit code or signal. */
+export function exited(child: Child): Promise<{ code: number | null; signal: string | null }> {
+  const { exitCode, signalCode } = child.process;
+  if (exitCode !== null || signalCode !== null) {
+    return Promise.resolve({ code: exitCode, signal: signalCode });
+  }
+  return new Promise((resolve) => {
+    child.process.once('exit', (code, signal) => resolve({ code, signal }));
+  });
+}
