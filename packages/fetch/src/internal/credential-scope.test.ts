@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { CredentialScope, isLoopbackHost } from './credential-scope.js';
+
+const scope = (settings: Partial<ConstructorParameters<typeof CredentialScope>[0]>) =>
+  new CredentialScope({
+    origins: undefined,
+    baseUrl: undefined,
+    exclude: undefined,
+    allowInsecureHttp: false,
+    ...settings,
+  });
+
+describe('CredentialScope', () => {
+  it('covers the listed origins only, by exact origin', () => {
+    const covered = scope({ origins: ['https://api.example.com', 'https://b.example.com:8443/x'] });
+    expect(covered.covers(new URL('https://api.example.com/any?q=1'))).toBe(true);
+    expect(covered.covers(new URL('https://b.example.com:8443/'))).toBe(true);
+    expect(covered.covers(new URL('https://b.example.com/'))).toBe(false);
+    expect(covered.covers(new URL('http://api.example.com/'))).toBe(false);
+    expect(covered.covers(new URL('https://evil.api.example.com/'))).toBe(false);
+    expect(covered.covers(new URL('https://api.example.com.evil.net/'))).toBe(false);
+    expect(covered.origins).toEqual(['https://api.example.com', 'https://b.example.com:8443']);
+  });
+
+  it("defaults to baseUrl's origin and lets origins override it", () => {
+    const base = new URL('https://api.example.com/v1/');
+    expect(scope({ baseUrl: base }).origins).toEqual(['https://api.example.com']);
+    expect(scope({ baseUrl: base, origins: ['https://other.example.com'] }).origins).toEqual([
+      'https://other.example.com',
+    ]);
+  });
+
+  it('leaves excluded paths out', () => {
+    const covered = scope({ origins: ['https://api.example.com'], exclude: ['/health'] });
+    expect(covered.covers(new URL('https://api.example.com/health?verbose'))).toBe(false);
+    expect(covered.covers(new URL('https://api.example.com/orders'))).toBe(true);
+  });
+
+  it('refuses missing, malformed, non-HTTP and insecure origins', () => {
+    expect(() => scope({})).toThrow(/origins or baseUrl/);
+    expect(() => scope({ origins: [] })).toThrow(TypeError);
+    expect(() => scope({ origins: 'https://api.example.com' as never })).toThrow(TypeError);
+    expect(() => scope({ origins: ['api.example.com'] })).toThrow(TypeError);
+    expect(() => scope({ origins: ['file:///etc/passwd'] })).toThrow(TypeError);
+    expect(() => scope({ origins: ['http://10.0.0.5'] })).toThrow(/allowInsecureHttp/);
+    expect(scope({ origins: ['http://10.0.0.5'], allowInsecureHttp: true }).origins).toEqual([
+      'http://10.0.0.5',
+    ]);
+  });
+
+  it('does not echo a malformed origin, which may hold credentials', () => {
+    expect(() => scope({ origins: ['https://user:hunter2@[bad'] })).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining('hunter2') }),
+    );
+  });
+});
+
+describe('isLoopbackHost', () => {
+  it('knows the loopback names and addresses', () => {
+    for (const host of ['localhost', 'api.localhost', '127.0.0.1', '127.1.2.3', '[::1]'])
+      expect(isLoopbackHost(host), host).toBe(true);
+    for (const host of ['example.com', '10.0.0.1', '[::2]', 'localhost.example.com', '128.0.0.1'])
+      expect(isLoopbackHost(host), host).toBe(false);
+  });
+});
