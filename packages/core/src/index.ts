@@ -15,6 +15,7 @@ export {
   TokenStoreError,
   type TokenStoreErrorFields,
 } from './errors.js';
+export type { PrivateKeyInput } from './internal/signing-keys.js';
 export { MemoryTokenStore, type MemoryTokenStoreOptions } from './memory-token-store.js';
 export { type StaticTokenOptions, staticToken } from './static-token.js';
 export { type ApiKeyAuthOptions, apiKeyAuth } from './strategies/api-key-auth.js';
@@ -25,6 +26,13 @@ export type {
 } from './strategies/auth-strategy.js';
 export { basicAuth } from './strategies/basic-auth.js';
 export { bearerAuth } from './strategies/bearer-auth.js';
+export {
+  type HttpSignatureAuthOptions,
+  httpSignatureAuth,
+  type SigningAlgorithm,
+} from './strategies/http-signature-auth.js';
+export { type KeyPairAuthOptions, keyPairAuth } from './strategies/key-pair-auth.js';
+export { type SignedKeyAuthOptions, signedKeyAuth } from './strategies/signed-key-auth.js';
 export { type TokenSource, tokenAuth } from './strategies/token-auth.js';
 export { type TokenFunctionOptions, tokenFunction } from './token-function.js';
 export {

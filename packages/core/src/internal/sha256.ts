@@ -7,6 +7,8 @@
  * is never used to authenticate anything.
  */
 
+import { toHex } from './digest.js';
+
 const K = new Uint32Array([
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
   0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
@@ -85,9 +87,7 @@ export function sha256(input: string | Uint8Array): Uint8Array {
 
 /** The SHA-256 digest of `input` as lowercase hex. */
 export function sha256Hex(input: string | Uint8Array): string {
-  let hex = '';
-  for (const byte of sha256(input)) hex += byte.toString(16).padStart(2, '0');
-  return hex;
+  return toHex(sha256(input));
 }
 
 function rotr(value: number, bits: number): number {

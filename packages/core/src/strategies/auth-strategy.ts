@@ -31,6 +31,12 @@ export interface UnauthorizedResponse {
  */
 export interface AuthStrategy {
   /**
+   * `true` when the strategy signs the body: adapters then pass the exact bytes that are
+   * sent in {@link AuthRequest.body}, and refuse a body they cannot buffer (a one-shot
+   * stream) rather than sign something other than what goes out.
+   */
+  readonly signsBody?: boolean;
+  /**
    * The headers that carry the credentials for `req`.
    *
    * @param req - The request about to be sent.
