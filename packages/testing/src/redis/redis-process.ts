@@ -179,6 +179,7 @@ function parseReply(reply: string): string | undefined {
 
 async function ping(port: number, timeoutMs: number): Promise<void> {
   const reply = await sendCommand(port, ['PING'], timeoutMs);
-  if (reply !== '+PONG')
+  // A server with `requirepass` answers NOAUTH: it is up all the same.
+  if (reply !== '+PONG' && !reply.startsWith('-NOAUTH'))
     throw new RedisStartError(`Redis on port ${port} answered PING with ${reply}`, 'exited');
 }

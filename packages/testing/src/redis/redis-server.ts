@@ -14,13 +14,15 @@ import {
 export interface RedisServerOptions {
   /** How long to wait for the server to accept connections, in ms. Default 15 000. */
   startTimeoutMs?: number;
-  /** Extra `redis-server` arguments, e.g. `['--requirepass', 'x']`. Ignored for `REDIS_URL`. */
+  /** Extra `redis-server` arguments, e.g. `['--maxmemory', '10mb']`. Ignored for `REDIS_URL`. */
   args?: readonly string[];
+  /** Requires this password (`--requirepass`); `url` then carries it. Ignored for `REDIS_URL`. */
+  password?: string;
 }
 
 /** A Redis for tests: a throwaway `redis-server` or the one `REDIS_URL` names. */
 export interface TestRedis {
-  /** `redis://host:port` (with credentials and database when `REDIS_URL` holds them). */
+  /** `redis://host:port`, with the password when one is required (and whatever `REDIS_URL` holds). */
   readonly url: string;
   readonly host: string;
   readonly port: number;
@@ -68,8 +70,11 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
   const dir = await mkdtemp(join(tmpdir(), 'auth-redis-'));
   let port = 0;
   let child: ChildProcess | undefined;
-  const launch = (onPort: number) =>
-    spawnRedisServer({ port: onPort, dir, args: options.args, startTimeoutMs });
+  const args = [
+    ...(options.password === undefined ? [] : ['--requirepass', options.password]),
+    ...(options.args ?? []),
+  ];
+  const launch = (onPort: number) => spawnRedisServer({ port: onPort, dir, args, startTimeoutMs });
   try {
     for (let attempt = 1; child === undefined; attempt++) {
       port = await freeLoopbackPort();
@@ -90,7 +95,7 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
   const killOnExit = () => child?.kill('SIGKILL');
   process.once('exit', killOnExit);
   return {
-    url: `redis://${LOOPBACK}:${port}`,
+    url: `redis://${options.password === undefined ? '' : `:${encodeURIComponent(options.password)}@`}${LOOPBACK}:${port}`,
     host: LOOPBACK,
     port,
     restartable: true,
