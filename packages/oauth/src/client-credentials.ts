@@ -1,0 +1,68 @@
+import type { TokenProvider } from '@auth/core';
+import type { ClientOptions, EndpointOptions } from './endpoint-options.js';
+import { cacheKeyOf, grantProvider } from './internal/grant-provider.js';
+import { list, scopeString } from './internal/options.js';
+import { TokenClient } from './internal/token-client.js';
+
+/** Options of {@link clientCredentials}. */
+export interface ClientCredentialsOptions extends EndpointOptions, ClientOptions {
+  /** The scope to request, space-separated or as a list. */
+  scope?: string | readonly string[];
+  /** The `audience` parameter many servers use to name the API. */
+  audience?: string;
+  /** RFC 8707 resource indicator(s). */
+  resource?: string | readonly string[];
+}
+
+/**
+ * The client credentials grant (RFC 6749 §4.4): a service gets tokens for itself. The
+ * client authenticates with `client_secret_basic` (default; id and secret form-urlencoded
+ * before Base64, RFC 6749 §2.3.1), `client_secret_post`, `private_key_jwt` (RFC 7523 §2.2)
+ * or `none`.
+ *
+ * @param options - See {@link ClientCredentialsOptions}.
+ * @returns A provider for a `TokenManager`.
+ * @throws {TypeError} Missing or conflicting settings (named in the message).
+ * @example
+ * ```ts
+ * import { TokenManager } from '@auth/core';
+ * import { clientCredentials } from '@auth/oauth';
+ *
+ * const manager = new TokenManager({
+ *   provider: clientCredentials({
+ *     issuer: 'https://login.example.com',
+ *     clientId: 'reporting',
+ *     clientSecret: process.env.CLIENT_SECRET!,
+ *     scope: ['reports:read'],
+ *   }),
+ * });
+ * ```
+ */
+export function clientCredentials(options: ClientCredentialsOptions): TokenProvider {
+  const client = new TokenClient('clientCredentials', options);
+  const scope = scopeString(options.scope);
+  const resource = list(options.resource);
+  const params = { scope, audience: options.audience, resource };
+  return grantProvider({
+    name: 'clientCredentials',
+    cacheKey: cacheKeyOf({
+      grant: 'client_credentials',
+      endpoint: client.server.identity,
+      clientId: client.client.clientId,
+      scope,
+      audience: options.audience,
+      resource,
+      clientCredentialTag: client.client.credentialTag,
+    }),
+    canReauthenticate: true,
+    description: {
+      type: 'client_credentials',
+      ...client.describe(),
+      scope,
+      audience: options.audience,
+      resource: resource.join(' ') || undefined,
+    },
+    fetchToken: (signal) => client.grant('client_credentials', params, signal),
+    refreshToken: (current, signal) => client.refresh(current.refreshToken, signal),
+  });
+}

@@ -1,0 +1,89 @@
+import type { ClientAssertionAlgorithm, ClientAuthMethod } from '../endpoint-options.js';
+
+/** The grants {@link providerFromConfig} builds. */
+export type ConfigGrant =
+  | 'client_credentials'
+  | 'password'
+  | 'refresh_token'
+  | 'token_exchange'
+  | 'jwt_bearer'
+  | 'device_code';
+
+/** Plain settings of a provider, e.g. parsed from a file or the environment. */
+export interface ProviderConfig {
+  /** The grant. Default: `refresh_token` with `refreshToken`, `password` with `username`, else `client_credentials`. */
+  grant?: ConfigGrant;
+  tokenUrl?: string;
+  issuer?: string;
+  clientId?: string;
+  clientSecret?: string;
+  authMethod?: ClientAuthMethod;
+  /** PKCS #8 PEM for `private_key_jwt`. */
+  privateKey?: string;
+  keyId?: string;
+  signingAlgorithm?: ClientAssertionAlgorithm;
+  scope?: string;
+  audience?: string;
+  resource?: string;
+  username?: string;
+  password?: string;
+  totp?: string;
+  refreshToken?: string;
+  subjectToken?: string;
+  subjectTokenType?: string;
+  assertion?: string;
+  deviceAuthorizationUrl?: string;
+  timeoutMs?: number;
+  allowInsecureHttp?: boolean;
+}
+
+/** Hooks the config cannot hold. */
+export interface ProviderConfigHooks {
+  /** Required for `device_code`: shows the user code. */
+  onUserCode?: (prompt: {
+    userCode: string;
+    verificationUri: string;
+    verificationUriComplete: string | undefined;
+    expiresAt: number;
+  }) => void | Promise<void>;
+  /** The `fetch` to use. */
+  fetch?: typeof fetch;
+  /** The clock. */
+  now?: () => number;
+  /**
+   * How setting names appear in errors (e.g. `clientId` → `AUTH_CLIENT_ID` for
+   * `providerFromEnv`). Default the config names.
+   */
+  settingName?: (name: keyof ProviderConfig) => string;
+}
+
+/** Which settings each grant needs, and which it does not accept. */
+export const GRANT_SETTINGS: Record<
+  ConfigGrant,
+  { required: readonly (keyof ProviderConfig)[]; unused: readonly (keyof ProviderConfig)[] }
+> = {
+  client_credentials: {
+    required: ['clientId'],
+    unused: ['username', 'password', 'totp', 'refreshToken', 'subjectToken', 'assertion'],
+  },
+  password: {
+    required: ['clientId', 'username', 'password'],
+    unused: ['refreshToken', 'subjectToken', 'assertion'],
+  },
+  refresh_token: {
+    required: ['clientId', 'refreshToken'],
+    unused: ['username', 'password', 'totp', 'subjectToken', 'assertion'],
+  },
+  token_exchange: {
+    required: ['clientId', 'subjectToken'],
+    unused: ['username', 'password', 'totp', 'refreshToken', 'assertion'],
+  },
+  jwt_bearer: {
+    required: ['clientId', 'assertion'],
+    unused: ['username', 'password', 'totp', 'refreshToken', 'subjectToken'],
+  },
+  device_code: {
+    required: ['clientId'],
+    unused: ['username', 'password', 'totp', 'refreshToken', 'subjectToken', 'assertion'],
+  },
+};

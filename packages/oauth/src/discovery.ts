@@ -1,0 +1,127 @@
+import { TokenResponseError } from '@auth/core';
+import * as oauth from 'oauth4webapi';
+import { withDeadline } from './internal/abort.js';
+import { jsonOrThrow, readResponse } from './internal/http-response.js';
+import { checkEndpointUrl, DEFAULT_TIMEOUT_MS, positiveMs } from './internal/options.js';
+
+/** What an authorization server publishes about itself (RFC 8414 §2 / OpenID Discovery). */
+export type AuthorizationServerMetadata = oauth.AuthorizationServer;
+
+/** Options of {@link discover}. */
+export interface DiscoverOptions {
+  /** The `fetch` to use. Default `globalThis.fetch`. */
+  fetch?: typeof fetch;
+  /** Deadline of the request in ms. Default 10 000. */
+  timeoutMs?: number;
+  /** Allow plain `http:` to a host that is not loopback. Default false. */
+  allowInsecureHttp?: boolean;
+  /** `oidc` (`/.well-known/openid-configuration`, default) or `oauth2` (RFC 8414). */
+  algorithm?: 'oidc' | 'oauth2';
+  /** Aborts the request. */
+  signal?: AbortSignal;
+  /** Shares results: the same issuer is fetched once per cache. */
+  cache?: DiscoveryCache;
+  /** The clock, for `Retry-After` dates. */
+  now?: () => number;
+}
+
+/**
+ * Fetches and validates an issuer's metadata (OpenID Connect Discovery 1.0 §4, RFC 8414
+ * §3), checking that the published `issuer` is the one asked for. With a `cache`, each
+ * issuer is fetched once (a failure is not cached).
+ *
+ * @param issuer - The issuer identifier, e.g. `https://login.example.com`.
+ * @param options - See {@link DiscoverOptions}.
+ * @returns The metadata.
+ * @throws {TypeError} An invalid issuer URL, or plain http to a non-loopback host.
+ * @throws {TokenEndpointError} Network failure, timeout, or an HTTP error.
+ * @throws {TokenResponseError} A body that is not valid metadata or names another issuer.
+ * @example
+ * ```ts
+ * import { discover } from '@auth/oauth';
+ *
+ * const metadata = await discover('https://login.example.com');
+ * console.log(metadata.token_endpoint);
+ * ```
+ */
+export function discover(
+  issuer: string | URL,
+  options: DiscoverOptions = {},
+): Promise<AuthorizationServerMetadata> {
+  const issuerUrl = checkEndpointUrl('issuer', issuer, options.allowInsecureHttp);
+  if (options.cache) return options.cache.get(issuerUrl, options);
+  return fetchMetadata(issuerUrl, options);
+}
+
+/**
+ * Remembers discovered metadata per issuer so several providers share one request.
+ * Concurrent lookups share one flight; a failed lookup is forgotten.
+ *
+ * @example
+ * ```ts
+ * import { DiscoveryCache, clientCredentials } from '@auth/oauth';
+ *
+ * const discoveryCache = new DiscoveryCache();
+ * const a = clientCredentials({ issuer, clientId: 'a', clientSecret, discoveryCache });
+ * const b = clientCredentials({ issuer, clientId: 'b', clientSecret, discoveryCache });
+ * ```
+ */
+export class DiscoveryCache {
+  readonly #entries = new Map<string, Promise<AuthorizationServerMetadata>>();
+
+  /**
+   * The metadata of `issuer`, fetched once.
+   *
+   * @param issuer - The issuer URL.
+   * @param options - How to fetch it on a miss.
+   * @returns The metadata.
+   * @throws See {@link discover}.
+   */
+  get(
+    issuer: URL,
+    options: Omit<DiscoverOptions, 'cache'> = {},
+  ): Promise<AuthorizationServerMetadata> {
+    const key = `${options.algorithm ?? 'oidc'} ${issuer.href}`;
+    const cached = this.#entries.get(key);
+    if (cached) return cached;
+    const pending = fetchMetadata(issuer, options);
+    this.#entries.set(key, pending);
+    pending.catch(() => this.#entries.delete(key));
+    return pending;
+  }
+
+  /** Forgets every entry (e.g. after a key rotation at the issuer). */
+  clear(): void {
+    this.#entries.clear();
+  }
+}
+
+async function fetchMetadata(
+  issuer: URL,
+  options: Omit<DiscoverOptions, 'cache'>,
+): Promise<AuthorizationServerMetadata> {
+  const timeoutMs = positiveMs('timeoutMs', options.timeoutMs, DEFAULT_TIMEOUT_MS);
+  const now = options.now ?? Date.now;
+  const what = `discovery of ${issuer.href}`;
+  const read = await withDeadline(what, timeoutMs, options.signal, async (signal) =>
+    readResponse(
+      await oauth.discoveryRequest(issuer, {
+        algorithm: options.algorithm,
+        signal,
+        [oauth.customFetch]: options.fetch,
+        [oauth.allowInsecureRequests]: issuer.protocol === 'http:',
+      }),
+    ),
+  );
+  jsonOrThrow(what, read, now);
+  try {
+    return await oauth.processDiscoveryResponse(
+      issuer,
+      new Response(read.text, { status: read.status, headers: read.headers }),
+    );
+  } catch (error) {
+    throw new TokenResponseError(`${what} returned invalid metadata: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+}

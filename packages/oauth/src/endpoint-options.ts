@@ -1,0 +1,53 @@
+import type { DiscoveryCache } from './discovery.js';
+
+/**
+ * Where and how a provider reaches the authorization server. Give `tokenUrl` or `issuer`
+ * (discovered once, RFC 8414 / OpenID Discovery), not both.
+ */
+export interface EndpointOptions {
+  /** The token endpoint. */
+  tokenUrl?: string | URL;
+  /** The issuer; its metadata supplies every endpoint. */
+  issuer?: string | URL;
+  /** Shares discovery results between providers. Default: each provider discovers once. */
+  discoveryCache?: DiscoveryCache;
+  /** The `fetch` to use. Default `globalThis.fetch`. */
+  fetch?: typeof fetch;
+  /** Deadline of each request, body included, in ms. Default 10 000. */
+  timeoutMs?: number;
+  /** Extra form parameters sent with every token request (grant parameters win). */
+  extraParams?: Record<string, string>;
+  /** Allow plain `http:` to a host that is not loopback. Default false: a loud opt-in. */
+  allowInsecureHttp?: boolean;
+  /** The clock (epoch ms), for expiry times. Default `Date.now`. */
+  now?: () => number;
+}
+
+/** How a client authenticates to the token endpoint (RFC 6749 §2.3, RFC 7523 §2.2). */
+export type ClientAuthMethod =
+  | 'client_secret_basic'
+  | 'client_secret_post'
+  | 'private_key_jwt'
+  | 'none';
+
+/** Signing algorithms supported for `private_key_jwt` with a PEM key. */
+export type ClientAssertionAlgorithm = 'ES256' | 'RS256' | 'PS256' | 'EdDSA';
+
+/** The client's identity and credential. */
+export interface ClientOptions {
+  /** The client identifier. */
+  clientId: string;
+  /** The client secret, for `client_secret_basic` / `client_secret_post`. */
+  clientSecret?: string;
+  /**
+   * How the client authenticates. Default: `private_key_jwt` when `privateKey` is set,
+   * `client_secret_basic` when `clientSecret` is set, else `none`.
+   */
+  authMethod?: ClientAuthMethod;
+  /** The signing key for `private_key_jwt`: a `CryptoKey` or PKCS #8 PEM. */
+  privateKey?: CryptoKey | string;
+  /** The `kid` header of client assertions; also tells rotated `CryptoKey`s apart in the cache key. */
+  keyId?: string;
+  /** The algorithm of a PEM `privateKey`. Default `ES256`. */
+  signingAlgorithm?: ClientAssertionAlgorithm;
+}

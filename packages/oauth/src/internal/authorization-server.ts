@@ -1,0 +1,123 @@
+import type * as oauth from 'oauth4webapi';
+import { type AuthorizationServerMetadata, DiscoveryCache } from '../discovery.js';
+import type { EndpointOptions } from '../endpoint-options.js';
+import { checkEndpointUrl, DEFAULT_TIMEOUT_MS, positiveMs } from './options.js';
+
+/** Endpoints a provider may need beyond the token endpoint. */
+export type EndpointName =
+  | 'token_endpoint'
+  | 'revocation_endpoint'
+  | 'device_authorization_endpoint'
+  | 'authorization_endpoint';
+
+/** Explicit endpoint URLs for servers used without discovery. */
+export type ExplicitEndpoints = Partial<Record<EndpointName, string | URL | undefined>>;
+
+/**
+ * One authorization server as a provider sees it: either fixed endpoints (`tokenUrl`,
+ * …) or an issuer discovered once and remembered.
+ */
+export class AuthorizationServer {
+  readonly #issuer: URL | undefined;
+  readonly #explicit: Partial<Record<EndpointName, URL>>;
+  readonly #cache: DiscoveryCache;
+  readonly #options: EndpointOptions;
+  /** The deadline of each request. */
+  readonly timeoutMs: number;
+  /** The clock. */
+  readonly now: () => number;
+  /** The identity of the server in cache keys: the token URL or the issuer. */
+  readonly identity: string;
+
+  /**
+   * @param owner - The provider's name, for errors.
+   * @param options - `tokenUrl` or `issuer`, and the transport options.
+   * @param explicit - Other endpoints given directly (revocation, device, authorization).
+   * @param required - The endpoint the provider cannot work without.
+   * @throws {TypeError} Both or neither of `tokenUrl`/`issuer`, an invalid URL or timeout.
+   */
+  constructor(
+    owner: string,
+    options: EndpointOptions,
+    explicit: ExplicitEndpoints = {},
+    required: EndpointName = 'token_endpoint',
+  ) {
+    const insecure = options.allowInsecureHttp === true;
+    if (options.tokenUrl !== undefined && options.issuer !== undefined)
+      throw new TypeError(`${owner}: set tokenUrl or issuer, not both`);
+    const given = { ...explicit, token_endpoint: options.tokenUrl ?? explicit.token_endpoint };
+    this.#explicit = {};
+    for (const [name, url] of Object.entries(given)) {
+      if (url !== undefined)
+        this.#explicit[name as EndpointName] = checkEndpointUrl(name, url, insecure);
+    }
+    this.#issuer =
+      options.issuer === undefined
+        ? undefined
+        : checkEndpointUrl('issuer', options.issuer, insecure);
+    if (!this.#issuer && !this.#explicit[required]) {
+      const option = required === 'token_endpoint' ? 'tokenUrl' : optionNameOf(required);
+      throw new TypeError(`${owner} needs issuer or ${option}`);
+    }
+    this.#cache = options.discoveryCache ?? new DiscoveryCache();
+    this.#options = options;
+    this.timeoutMs = positiveMs('timeoutMs', options.timeoutMs, DEFAULT_TIMEOUT_MS);
+    this.now = options.now ?? Date.now;
+    this.identity = (this.#issuer ??
+      this.#explicit.token_endpoint ??
+      this.#explicit[required])!.href;
+  }
+
+  /** The issuer, when configured by issuer. */
+  get issuer(): string | undefined {
+    return this.#issuer?.href;
+  }
+
+  /**
+   * The server as oauth4webapi needs it. Without discovery, `issuer` is the token endpoint
+   * URL, which makes it the `aud` of client assertions (RFC 7523 §3 allows the token
+   * endpoint URL there).
+   *
+   * @param signal - Aborts discovery.
+   * @throws {TypeError} A needed endpoint the server does not publish.
+   */
+  async metadata(
+    signal: AbortSignal | undefined,
+    need: EndpointName,
+  ): Promise<oauth.AuthorizationServer> {
+    let metadata: AuthorizationServerMetadata;
+    if (this.#issuer) {
+      metadata = await this.#cache.get(this.#issuer, {
+        fetch: this.#options.fetch,
+        timeoutMs: this.timeoutMs,
+        signal,
+        now: this.now,
+      });
+    } else {
+      metadata = { issuer: (this.#explicit.token_endpoint ?? this.#explicit[need])!.href };
+    }
+    const merged: Record<string, unknown> = { ...metadata };
+    for (const [name, url] of Object.entries(this.#explicit)) merged[name] = url.href;
+    if (!merged[need]) {
+      throw new TypeError(
+        `the authorization server publishes no ${need}; set ${optionNameOf(need)}`,
+      );
+    }
+    const endpoint = checkEndpointUrl(need, merged[need], this.#options.allowInsecureHttp);
+    merged[need] = endpoint.href;
+    return merged as unknown as oauth.AuthorizationServer;
+  }
+}
+
+function optionNameOf(endpoint: EndpointName): string {
+  switch (endpoint) {
+    case 'token_endpoint':
+      return 'tokenUrl';
+    case 'revocation_endpoint':
+      return 'revocationUrl';
+    case 'device_authorization_endpoint':
+      return 'deviceAuthorizationUrl';
+    case 'authorization_endpoint':
+      return 'authorizationUrl';
+  }
+}

@@ -1,0 +1,73 @@
+import type { ProviderDescription, TokenProvider, TokenRequestOptions, TokenSet } from '@auth/core';
+import { credentialTag } from './hash.js';
+import { inspectSymbol } from './redaction.js';
+
+/** What a grant supplies to {@link grantProvider}. */
+export interface GrantParts {
+  /** Function-style name for `util.inspect`, e.g. `clientCredentials`. */
+  name: string;
+  cacheKey: string;
+  canReauthenticate: boolean;
+  /** Settings with secrets already reduced to `'set'`/`'not set'`. */
+  description: ProviderDescription;
+  fetchToken(signal: AbortSignal | undefined): Promise<TokenSet>;
+  refreshToken?(current: TokenSet, signal: AbortSignal | undefined): Promise<TokenSet>;
+}
+
+/**
+ * Wraps a grant as a {@link TokenProvider} whose secrets live only in closures:
+ * `describe()`, `JSON.stringify` and `util.inspect` show the description and nothing else.
+ *
+ * @param parts - The grant.
+ * @returns The frozen provider.
+ */
+export function grantProvider(parts: GrantParts): TokenProvider {
+  const description = Object.freeze({ ...parts.description });
+  const describe = (): ProviderDescription => ({ ...description });
+  const provider: TokenProvider & Record<PropertyKey, unknown> = {
+    cacheKey: parts.cacheKey,
+    canReauthenticate: parts.canReauthenticate,
+    fetchToken: (options?: TokenRequestOptions) => parts.fetchToken(options?.signal),
+    describe,
+    toJSON: describe,
+    toString: () => `${parts.name}(${parts.cacheKey})`,
+    [inspectSymbol]: () => `${parts.name}(${JSON.stringify(description)})`,
+  };
+  const refresh = parts.refreshToken;
+  if (refresh) provider.refreshToken = (current, options) => refresh(current, options?.signal);
+  return Object.freeze(provider);
+}
+
+/** The identity parts of a cache key (DESIGN: grant, endpoint, client, user, scope, audience, resource). */
+export interface CacheKeyParts {
+  grant: string;
+  endpoint: string;
+  clientId: string;
+  user?: string;
+  scope?: string;
+  audience?: string;
+  resource?: readonly string[];
+  /** Tag of the client credential ({@link ClientAuthentication.credentialTag}). */
+  clientCredentialTag: string;
+  /** Further secrets of the grant (password, refresh token, assertion): tagged, never shown. */
+  secrets?: readonly (string | undefined)[];
+}
+
+/**
+ * Builds a stable cache key: `oauth:<grant>:<endpoint>:<client>:<user>:<scope>:<audience>:<resource>:<tag>`,
+ * each part URI-encoded so a `:` in a part cannot forge another key; the tag hashes
+ * the credentials, so rotating a secret changes the key and no secret shows in it.
+ */
+export function cacheKeyOf(parts: CacheKeyParts): string {
+  const visible = [
+    parts.grant,
+    parts.endpoint,
+    parts.clientId,
+    parts.user,
+    parts.scope,
+    parts.audience,
+    parts.resource?.join(' '),
+  ].map((part) => encodeURIComponent(part ?? ''));
+  const tag = credentialTag(parts.clientCredentialTag, ...(parts.secrets ?? []));
+  return ['oauth', ...visible, tag].join(':');
+}

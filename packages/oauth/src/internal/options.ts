@@ -1,0 +1,67 @@
+/** The default deadline of every request, in ms. */
+export const DEFAULT_TIMEOUT_MS = 10_000;
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
+
+/**
+ * Parses an endpoint URL and refuses plain `http:` except to loopback hosts (or when the
+ * caller opted in with `allowInsecureHttp`): credentials must not cross a network in clear.
+ *
+ * @param name - The option name, for the error.
+ * @param value - The URL.
+ * @param allowInsecureHttp - The loud opt-in.
+ * @returns The URL.
+ * @throws {TypeError} Not a URL, not http(s), or http to a non-loopback host.
+ */
+export function checkEndpointUrl(name: string, value: unknown, allowInsecureHttp = false): URL {
+  let url: URL;
+  try {
+    url = new URL(value as string | URL);
+  } catch {
+    throw new TypeError(`${name} must be an absolute URL`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new TypeError(`${name} must be an https: URL`);
+  if (url.protocol === 'http:' && !allowInsecureHttp && !LOOPBACK_HOSTS.has(url.hostname)) {
+    throw new TypeError(
+      `${name} uses plain http: to a host that is not loopback; use https: or set allowInsecureHttp`,
+    );
+  }
+  return url;
+}
+
+/**
+ * Checks an optional duration in ms.
+ *
+ * @throws {TypeError} Not a positive finite number.
+ */
+export function positiveMs(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)
+    throw new TypeError(`${name} must be a positive number of milliseconds`);
+  return value;
+}
+
+/**
+ * Checks a required non-empty string setting.
+ *
+ * @throws {TypeError} Naming the setting.
+ */
+export function requiredString(owner: string, name: string, value: unknown): string {
+  if (typeof value !== 'string' || value === '')
+    throw new TypeError(`${owner} needs ${name} (a non-empty string)`);
+  return value;
+}
+
+/** `scope` given as a string or a list, as the space-separated wire form. */
+export function scopeString(scope: string | readonly string[] | undefined): string | undefined {
+  if (scope === undefined) return undefined;
+  const joined = typeof scope === 'string' ? scope : scope.join(' ');
+  return joined === '' ? undefined : joined;
+}
+
+/** A value given once or as a list, as a list. */
+export function list(value: string | readonly string[] | undefined): string[] {
+  if (value === undefined) return [];
+  return typeof value === 'string' ? [value] : [...value];
+}

@@ -1,0 +1,139 @@
+import type { TokenSet } from '@auth/core';
+import * as oauth from 'oauth4webapi';
+import type { ClientOptions, EndpointOptions } from '../endpoint-options.js';
+import { withDeadline } from './abort.js';
+import {
+  AuthorizationServer,
+  type EndpointName,
+  type ExplicitEndpoints,
+} from './authorization-server.js';
+import { ClientAuthentication } from './client-auth.js';
+import { jsonOrThrow, type ReadResponse, readResponse, tokenSetOrThrow } from './http-response.js';
+
+/** Form parameters of a request; a list sends the parameter once per value (e.g. `resource`). */
+export type FormParams = Record<string, string | readonly string[] | undefined>;
+
+/**
+ * A client of one authorization server: sends authenticated form requests to its
+ * endpoints through oauth4webapi (client authentication, headers, redirect handling) under
+ * a deadline, and maps every response once, to a {@link TokenSet} or a typed error.
+ *
+ * Requests go through {@link TokenClient.post}, the one place a later DPoP option
+ * (RFC 9449) hooks in to add proofs and remember nonces.
+ */
+export class TokenClient {
+  readonly server: AuthorizationServer;
+  readonly client: ClientAuthentication;
+  readonly #fetch: typeof fetch | undefined;
+  readonly #extraParams: Record<string, string>;
+
+  /**
+   * @param owner - The provider's name, for errors.
+   * @param options - Endpoint, transport and client settings.
+   * @param explicit - Endpoints other than the token endpoint given directly.
+   * @param required - The endpoint the provider cannot work without.
+   * @throws {TypeError} Any invalid setting (see {@link AuthorizationServer}, {@link ClientAuthentication}).
+   */
+  constructor(
+    owner: string,
+    options: EndpointOptions & ClientOptions,
+    explicit: ExplicitEndpoints = {},
+    required: EndpointName = 'token_endpoint',
+  ) {
+    this.server = new AuthorizationServer(owner, options, explicit, required);
+    this.client = new ClientAuthentication(owner, options);
+    this.#fetch = options.fetch;
+    if (
+      options.extraParams !== undefined &&
+      (typeof options.extraParams !== 'object' || options.extraParams === null)
+    )
+      throw new TypeError(`${owner}: extraParams must be an object of strings`);
+    this.#extraParams = { ...options.extraParams };
+  }
+
+  /** The clock. */
+  get now(): () => number {
+    return this.server.now;
+  }
+
+  /**
+   * Requests tokens with `grantType` (RFC 6749 §4) and maps the response.
+   *
+   * @throws {OAuthError} An RFC 6749 §5.2 error.
+   * @throws {TokenEndpointError} Network failure, timeout, 5xx, 429, a non-JSON body.
+   * @throws {TokenResponseError} A success body without a usable `access_token`.
+   */
+  async grant(grantType: string, params: FormParams, signal?: AbortSignal): Promise<TokenSet> {
+    const read = await this.post(
+      'token_endpoint',
+      params,
+      signal,
+      (as, client, auth, body, options) =>
+        oauth.genericTokenEndpointRequest(as, client, auth, grantType, body, options),
+    );
+    return tokenSetOrThrow('the token endpoint', read, this.now);
+  }
+
+  /** Uses a refresh token (RFC 6749 §6). */
+  async refresh(refreshToken: string | undefined, signal?: AbortSignal): Promise<TokenSet> {
+    if (!refreshToken) throw new TypeError('refresh needs a token set with a refresh token');
+    return this.grant('refresh_token', { refresh_token: refreshToken }, signal);
+  }
+
+  /**
+   * Sends an authenticated form request to `endpoint` and reads the response under the
+   * deadline.
+   *
+   * @param endpoint - Which endpoint.
+   * @param params - The grant's own parameters (they win over `extraParams`).
+   * @param signal - The caller's abort signal.
+   * @param send - The oauth4webapi request function.
+   * @returns The response, read in full.
+   */
+  async post(
+    endpoint: EndpointName,
+    params: FormParams,
+    signal: AbortSignal | undefined,
+    send: (
+      as: oauth.AuthorizationServer,
+      client: oauth.Client,
+      auth: oauth.ClientAuth,
+      body: URLSearchParams,
+      options: oauth.TokenEndpointRequestOptions,
+    ) => Promise<Response>,
+  ): Promise<ReadResponse> {
+    const as = await this.server.metadata(signal, endpoint);
+    const { client, auth } = await this.client.resolve();
+    const body = new URLSearchParams(this.#extraParams);
+    for (const [name, value] of Object.entries(params)) {
+      if (value === undefined) continue;
+      body.delete(name);
+      for (const item of typeof value === 'string' ? [value] : value) body.append(name, item);
+    }
+    const what = `the ${endpoint.replace(/_/g, ' ')}`;
+    return withDeadline(what, this.server.timeoutMs, signal, async (deadline) =>
+      readResponse(
+        await send(as, client, auth, body, {
+          signal: deadline,
+          [oauth.customFetch]: this.#fetch,
+          [oauth.allowInsecureRequests]: true, // the URL policy was enforced when it was set
+        }),
+      ),
+    );
+  }
+
+  /** Parses a non-token JSON response (device authorization), mapping errors like tokens. */
+  json(what: string, read: ReadResponse): unknown {
+    return jsonOrThrow(what, read, this.now);
+  }
+
+  /** Settings for `describe()`: the server, the client and its credential presence. */
+  describe(): Record<string, string | number | undefined> {
+    return {
+      ...(this.server.issuer ? { issuer: this.server.issuer } : { tokenUrl: this.server.identity }),
+      ...this.client.describe(),
+      timeoutMs: this.server.timeoutMs,
+      extraParams: Object.keys(this.#extraParams).join(',') || undefined,
+    };
+  }
+}

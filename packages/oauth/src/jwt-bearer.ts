@@ -1,0 +1,78 @@
+import type { TokenProvider } from '@auth/core';
+import type { ClientOptions, EndpointOptions } from './endpoint-options.js';
+import { cacheKeyOf, grantProvider } from './internal/grant-provider.js';
+import { list, scopeString } from './internal/options.js';
+import { presence } from './internal/redaction.js';
+import { TokenClient } from './internal/token-client.js';
+import { checkSource, read, sourceTag, type TokenSource } from './token-exchange.js';
+
+const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+
+/** Options of {@link jwtBearer}. */
+export interface JwtBearerOptions extends EndpointOptions, ClientOptions {
+  /** The signed JWT assertion, or a function that signs a fresh one for each request. */
+  assertion: TokenSource;
+  scope?: string | readonly string[];
+  audience?: string;
+  resource?: string | readonly string[];
+  /** Tells subjects apart in the cache key when `assertion` is a function. */
+  subjectKey?: string;
+}
+
+/**
+ * The JWT bearer assertion grant (RFC 7523 §2.1): a JWT signed by a party the server
+ * trusts is exchanged for an access token. Client authentication is optional (`none` when
+ * no secret or key is set). Pass a function to sign a fresh, short-lived assertion for
+ * each request.
+ *
+ * @param options - See {@link JwtBearerOptions}.
+ * @returns A provider for a `TokenManager`.
+ * @throws {TypeError} Missing or conflicting settings (named in the message).
+ * @example
+ * ```ts
+ * import { jwtBearer } from '@auth/oauth';
+ *
+ * const provider = jwtBearer({
+ *   tokenUrl: 'https://login.example.com/token',
+ *   clientId: 'batch',
+ *   clientSecret: process.env.CLIENT_SECRET!,
+ *   assertion: () => signAssertionFor('alice'),
+ *   subjectKey: 'alice',
+ * });
+ * ```
+ */
+export function jwtBearer(options: JwtBearerOptions): TokenProvider {
+  const client = new TokenClient('jwtBearer', options);
+  checkSource('assertion', options.assertion, true);
+  const scope = scopeString(options.scope);
+  const resource = list(options.resource);
+  return grantProvider({
+    name: 'jwtBearer',
+    cacheKey: cacheKeyOf({
+      grant: 'jwt_bearer',
+      endpoint: client.server.identity,
+      clientId: client.client.clientId,
+      user: options.subjectKey,
+      scope,
+      audience: options.audience,
+      resource,
+      clientCredentialTag: client.client.credentialTag,
+      secrets: [sourceTag(options.assertion)],
+    }),
+    canReauthenticate: true,
+    description: {
+      type: 'jwt_bearer',
+      ...client.describe(),
+      assertion: presence(options.assertion),
+      scope,
+      audience: options.audience,
+    },
+    fetchToken: async (signal) =>
+      client.grant(
+        JWT_BEARER_GRANT,
+        { assertion: await read(options.assertion), scope, audience: options.audience, resource },
+        signal,
+      ),
+    refreshToken: (current, signal) => client.refresh(current.refreshToken, signal),
+  });
+}

@@ -1,0 +1,6 @@
+export {
+  type LoopbackReceiver,
+  type LoopbackReceiverOptions,
+  startLoopbackReceiver,
+  type WaitForCallbackOptions,
+} from './loopback/receiver.js';

@@ -1,0 +1,130 @@
+import type { TokenProvider } from '@auth/core';
+import type { ClientOptions, EndpointOptions } from './endpoint-options.js';
+import { cacheKeyOf, grantProvider } from './internal/grant-provider.js';
+import { list, scopeString } from './internal/options.js';
+import { presence } from './internal/redaction.js';
+import { TokenClient } from './internal/token-client.js';
+
+const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
+/** RFC 8693 §3 token type of an OAuth access token. */
+export const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
+
+/** A token given directly or obtained on demand (e.g. from another `TokenManager`). */
+export type TokenSource = string | (() => string | Promise<string>);
+
+/** Options of {@link tokenExchange}. */
+export interface TokenExchangeOptions extends EndpointOptions, ClientOptions {
+  /** The token to exchange (`subject_token`). */
+  subjectToken: TokenSource;
+  /** Its type. Default `urn:ietf:params:oauth:token-type:access_token`. */
+  subjectTokenType?: string;
+  /** Who acts on the subject's behalf (`actor_token`). */
+  actorToken?: TokenSource;
+  /** The actor token's type. Default the access token type. */
+  actorTokenType?: string;
+  /** `requested_token_type`. */
+  requestedTokenType?: string;
+  audience?: string;
+  resource?: string | readonly string[];
+  scope?: string | readonly string[];
+  /** Tells subjects apart in the cache key when `subjectToken` is a function. */
+  subjectKey?: string;
+}
+
+/**
+ * OAuth 2.0 Token Exchange (RFC 8693 §2.1): trades a subject token (and optionally an actor
+ * token) for a token for another audience or resource. The server's `issued_token_type`
+ * and `token_type` (which may be `N_A`) are accepted as given.
+ *
+ * @param options - See {@link TokenExchangeOptions}.
+ * @returns A provider for a `TokenManager`.
+ * @throws {TypeError} Missing or conflicting settings (named in the message).
+ * @example
+ * ```ts
+ * import { tokenExchange } from '@auth/oauth';
+ *
+ * const downstream = tokenExchange({
+ *   issuer: 'https://login.example.com',
+ *   clientId: 'gateway',
+ *   clientSecret: process.env.CLIENT_SECRET!,
+ *   subjectToken: () => upstreamManager.getToken().then((t) => t.accessToken),
+ *   audience: 'https://orders.internal',
+ * });
+ * ```
+ */
+export function tokenExchange(options: TokenExchangeOptions): TokenProvider {
+  const client = new TokenClient('tokenExchange', options);
+  const { subjectToken, actorToken } = options;
+  checkSource('subjectToken', subjectToken, true);
+  checkSource('actorToken', actorToken, false);
+  const scope = scopeString(options.scope);
+  const resource = list(options.resource);
+  return grantProvider({
+    name: 'tokenExchange',
+    cacheKey: cacheKeyOf({
+      grant: 'token_exchange',
+      endpoint: client.server.identity,
+      clientId: client.client.clientId,
+      user: options.subjectKey,
+      scope,
+      audience: options.audience,
+      resource,
+      clientCredentialTag: client.client.credentialTag,
+      secrets: [sourceTag(subjectToken), sourceTag(actorToken)],
+    }),
+    canReauthenticate: true,
+    description: {
+      type: 'token_exchange',
+      ...client.describe(),
+      subjectToken: presence(subjectToken),
+      actorToken: presence(actorToken),
+      audience: options.audience,
+      resource: resource.join(' ') || undefined,
+      scope,
+    },
+    fetchToken: async (signal) => {
+      const subject = await read(subjectToken);
+      const actor = actorToken === undefined ? undefined : await read(actorToken);
+      return client.grant(
+        TOKEN_EXCHANGE_GRANT,
+        {
+          subject_token: subject,
+          subject_token_type: options.subjectTokenType ?? ACCESS_TOKEN_TYPE,
+          actor_token: actor,
+          actor_token_type:
+            actor === undefined ? undefined : (options.actorTokenType ?? ACCESS_TOKEN_TYPE),
+          requested_token_type: options.requestedTokenType,
+          audience: options.audience,
+          resource,
+          scope,
+        },
+        signal,
+      );
+    },
+    refreshToken: (current, signal) => client.refresh(current.refreshToken, signal),
+  });
+}
+
+/**
+ * Checks a {@link TokenSource} setting.
+ *
+ * @throws {TypeError} Not a non-empty string or a function.
+ */
+export function checkSource(name: string, source: unknown, required: boolean): void {
+  if (source === undefined && !required) return;
+  if (typeof source === 'function' || (typeof source === 'string' && source !== '')) return;
+  throw new TypeError(`${name} must be a non-empty string or a function returning one`);
+}
+
+/** Reads a {@link TokenSource}. */
+export async function read(source: TokenSource): Promise<string> {
+  const value = typeof source === 'function' ? await source() : source;
+  if (typeof value !== 'string' || value === '')
+    throw new TypeError('a token function returned no token');
+  return value.replace(/^bearer\s+/i, '');
+}
+
+/** The part of a source the cache key may tag: a fixed token, or nothing for a function. */
+export function sourceTag(source: TokenSource | undefined): string | undefined {
+  return typeof source === 'string' ? source : undefined;
+}
