@@ -1,6 +1,15 @@
 /**
  * What a {@link FileTokenStore} reports through its `onEvent` option. Events name the
  * store's own files and folder, never a token or a key: safe to log as they are.
+ *
+ * @example
+ * ```ts
+ * const store = new FileTokenStore({
+ *   onEvent: (event) => {
+ *     if (event.type === 'file-moved-aside') console.warn(`unreadable token file kept at ${event.movedTo}`);
+ *   },
+ * });
+ * ```
  */
 export type FileTokenStoreEvent =
   | PermissionsTightenedEvent
@@ -8,7 +17,14 @@ export type FileTokenStoreEvent =
   | FileMovedAsideEvent
   | StaleLockRemovedEvent;
 
-/** A file or folder of the store was readable by others and has been made private. */
+/**
+ * A file or folder of the store was open to others and has been made private.
+ *
+ * @example
+ * ```ts
+ * { type: 'permissions-tightened', target: 'file', path: '/home/ada/.local/state/my-cli/tokens.json', previousMode: 0o644, mode: 0o600 }
+ * ```
+ */
 export interface PermissionsTightenedEvent {
   type: 'permissions-tightened';
   /** Whether it was the token file or its folder. */
@@ -21,17 +37,30 @@ export interface PermissionsTightenedEvent {
 }
 
 /**
- * The folder is readable by others but was left alone because it is shared (sticky, like
- * `/tmp`) or owned by another user. Give the store a folder of its own.
+ * A folder open to others was left alone because it is shared (sticky, like `/tmp`) or
+ * owned by another user, or a file open to others could not be tightened (a read-only
+ * file system). Give the store a folder of its own.
+ *
+ * @example
+ * ```ts
+ * { type: 'permissions-insecure', target: 'folder', path: '/tmp', mode: 0o1777 }
+ * ```
  */
 export interface PermissionsInsecureEvent {
   type: 'permissions-insecure';
-  target: 'folder';
+  target: 'file' | 'folder';
   path: string;
   mode: number;
 }
 
-/** The token file could not be read as a token document and was renamed, not overwritten. */
+/**
+ * The token file could not be read as a token document and was renamed, not overwritten.
+ *
+ * @example
+ * ```ts
+ * { type: 'file-moved-aside', path: '/…/tokens.json', movedTo: '/…/tokens.json.corrupt-1767225600000', reason: 'unparseable' }
+ * ```
+ */
 export interface FileMovedAsideEvent {
   type: 'file-moved-aside';
   path: string;
@@ -40,7 +69,14 @@ export interface FileMovedAsideEvent {
   reason: 'empty' | 'unparseable' | 'invalid-format';
 }
 
-/** A lock left by a holder that crashed or overran its time was removed. */
+/**
+ * A lock left by a holder that crashed or overran its time was removed.
+ *
+ * @example
+ * ```ts
+ * { type: 'stale-lock-removed', lock: 'token', path: '/…/tokens.json.3f9a0c1b2d4e5f60.lock' }
+ * ```
+ */
 export interface StaleLockRemovedEvent {
   type: 'stale-lock-removed';
   /** `token`: a per-key lock of `acquireLock`; `write`: the store's internal write lock. */

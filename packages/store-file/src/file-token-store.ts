@@ -25,7 +25,14 @@ import {
 } from './internal/token-document.js';
 import { withWriteLock } from './internal/write-lock.js';
 
-/** Options of {@link FileTokenStore}. Durations in ms. */
+/**
+ * Options of {@link FileTokenStore}. Durations in ms.
+ *
+ * @example
+ * ```ts
+ * const options: FileTokenStoreOptions = { appName: 'my-cli', onEvent: (event) => console.warn(event) };
+ * ```
+ */
 export interface FileTokenStoreOptions {
   /** The token file. Default {@link defaultTokenFilePath}`({ appName, env })`. */
   path?: string;
@@ -105,6 +112,7 @@ export class FileTokenStore implements TokenStore {
    *
    * @param key - The store key (a provider's `cacheKey`).
    * @returns The tokens, or `undefined` when none.
+   * @throws {TypeError} An empty key.
    * @throws {TokenStoreError} The file cannot be read, is a folder, is of a newer format,
    *   or holds a malformed entry for `key`.
    */
@@ -128,6 +136,7 @@ export class FileTokenStore implements TokenStore {
    *
    * @param key - The store key.
    * @param tokens - The tokens, persisted with `tokens.serialize()`.
+   * @throws {TypeError} An empty key, or `tokens` that is not a `TokenSet`.
    * @throws {TokenStoreError} The write failed (read-only folder, full disk, …); the file
    *   is left as it was.
    */
@@ -146,6 +155,7 @@ export class FileTokenStore implements TokenStore {
    * Removes the tokens stored under `key`. A missing file stays missing.
    *
    * @param key - The store key.
+   * @throws {TypeError} An empty key.
    * @throws {TokenStoreError} The write failed.
    */
   async delete(key: string): Promise<void> {
@@ -168,7 +178,7 @@ export class FileTokenStore implements TokenStore {
    * @param key - The store key.
    * @param ttlMs - How long the lock holds at most.
    * @returns The lock, or `undefined` when another holder has it.
-   * @throws {TypeError} A `ttlMs` that is not a positive number.
+   * @throws {TypeError} An empty key, or a `ttlMs` that is not a positive number.
    * @throws {TokenStoreError} The lock file could not be created or read.
    */
   async acquireLock(key: string, ttlMs: number): Promise<TokenLock | undefined> {
@@ -201,12 +211,20 @@ export class FileTokenStore implements TokenStore {
     }
   }
 
-  /** A summary without tokens: the kind of store and its file. */
+  /**
+   * A summary without tokens: the kind of store and its file.
+   *
+   * @returns `{ type: 'file', path }`.
+   */
   toJSON(): { type: 'file'; path: string } {
     return { type: 'file', path: this.#path };
   }
 
-  /** What `util.inspect` shows: the summary, no tokens. */
+  /**
+   * What `util.inspect` shows: the summary, no tokens.
+   *
+   * @returns `FileTokenStore {"type":"file","path":…}`.
+   */
   [inspectSymbol](): string {
     return `FileTokenStore ${JSON.stringify(this.toJSON())}`;
   }

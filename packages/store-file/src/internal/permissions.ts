@@ -50,6 +50,7 @@ export async function ensurePrivateFolder(folder: string, report: Report): Promi
 
 /**
  * Tightens the open token file to `0600` when others may read or write it, and reports it.
+ * Where that fails (a read-only file system), the file is still read and reported insecure.
  *
  * @param handle - The open token file.
  * @param path - Its path, for the report.
@@ -62,7 +63,12 @@ export async function ensurePrivateFile(
   if (!HAS_POSIX_MODES) return;
   const mode = (await handle.stat()).mode & 0o7777;
   if ((mode & GROUP_AND_OTHERS) === 0) return;
-  await handle.chmod(FILE_MODE);
+  try {
+    await handle.chmod(FILE_MODE);
+  } catch {
+    report({ type: 'permissions-insecure', target: 'file', path, mode });
+    return;
+  }
   report({
     type: 'permissions-tightened',
     target: 'file',

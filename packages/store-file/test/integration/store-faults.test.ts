@@ -1,12 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { TokenManager, type TokenManagerEvent, TokenSet, TokenStoreError } from '@auth/core';
 import { startTokenServer, type TokenServer } from '@auth/testing/http';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { FileTokenStore } from '../../src/index.js';
+import { FileTokenStore, type FileTokenStoreEvent } from '../../src/index.js';
 import { exited, nextMessage, startFixture } from './child-processes.js';
 // @ts-expect-error: a plain .mjs fixture without types, shared with the child processes
 import { clientCredentialsProvider } from './fixtures/client-credentials.mjs';
@@ -121,16 +121,25 @@ describe('FileTokenStore when the disk fails', () => {
     const path = join(folder, 'tokens.json');
     const writable = new FileTokenStore({ path });
     await writable.set('existing', new TokenSet({ accessToken: 'existing-token' }));
+    await chmod(path, 0o644);
     mount(['--bind', folder], folder);
     execFileSync('mount', ['-o', 'remount,bind,ro', folder]);
 
-    const store = new FileTokenStore({ path });
+    const storeEvents: FileTokenStoreEvent[] = [];
+    const store = new FileTokenStore({ path, onEvent: (event) => storeEvents.push(event) });
     const error = await store
       .set('other', new TokenSet({ accessToken: 'x' }))
       .catch((caught: unknown) => caught);
     expect(TokenStoreError.isInstance(error)).toBe(true);
     expect((error as Error).message).toContain('EROFS');
     expect((await store.get('existing'))?.accessToken).toBe('existing-token');
+    // The 0644 file cannot be tightened on a read-only mount: read anyway, reported.
+    expect(storeEvents).toContainEqual({
+      type: 'permissions-insecure',
+      target: 'file',
+      path,
+      mode: 0o644,
+    });
 
     const events: TokenManagerEvent[] = [];
     await expectServedFromMemory(managerOver(store, events), events);
