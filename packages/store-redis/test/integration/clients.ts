@@ -23,13 +23,14 @@ export class TestClients {
   }
 
   /**
-   * Resolves once `channel` has a subscriber on the server (`PUBSUB NUMSUB`), so a test
-   * can publish knowing the wake-up cannot be missed. Checks every 10 ms, for 10 s at most.
+   * Resolves once `channel` has at least `subscribers` subscribers on the server
+   * (`PUBSUB NUMSUB`), so a test can publish knowing the wake-up cannot be missed. Checks
+   * every 10 ms, for 10 s at most.
    */
-  static async subscribed(client: Redis, channel: string): Promise<void> {
+  static async subscribed(client: Redis, channel: string, subscribers = 1): Promise<void> {
     for (let attempt = 0; attempt < 1_000; attempt++) {
       const [, count] = (await client.pubsub('NUMSUB', channel)) as [string, number];
-      if (count > 0) return;
+      if (count >= subscribers) return;
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
     throw new Error(`nothing subscribed to ${channel} within 10 s`);

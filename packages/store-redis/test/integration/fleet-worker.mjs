@@ -1,0 +1,78 @@
+// One process of the fleet: its own ioredis connection, RedisTokenStore and TokenManager,
+// driven by the parent over IPC. Its clock is Date.now() plus an offset the parent moves
+// ('advance'), so token lifetimes can be an hour while the test takes seconds.
+import { TokenManager, TokenSet } from '@auth/core';
+import { Redis } from 'ioredis';
+import { RedisTokenStore } from '../../dist/index.js';
+
+const { redisUrl, tokenUrl, keyPrefix, refreshAheadMs } = JSON.parse(process.argv[2]);
+let offsetMs = 0;
+const now = () => Date.now() + offsetMs;
+
+/** A tiny client-credentials provider: the fleet test needs nothing more. */
+const provider = {
+  cacheKey: 'fleet:client_credentials:test-client',
+  async fetchToken({ signal } = {}) {
+    const response = await fetch(tokenUrl, {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${btoa('test-client:test-secret')}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: 'grant_type=client_credentials',
+      signal,
+    });
+    if (!response.ok) throw new Error(`token endpoint answered ${response.status}`);
+    return TokenSet.fromResponse(await response.json(), { now });
+  },
+};
+
+const redis = new Redis(redisUrl);
+redis.on('error', () => {});
+const store = new RedisTokenStore({ redis, keyPrefix, now });
+const manager = new TokenManager({
+  provider,
+  store,
+  now,
+  refreshAheadMs,
+  onEvent(event) {
+    process.send({
+      type: 'event',
+      event: {
+        type: event.type,
+        background: event.background,
+        fingerprint: event.fingerprint,
+        operation: event.operation,
+        errorName: event.error?.name,
+      },
+    });
+  },
+});
+
+const handlers = {
+  async advance({ ms }) {
+    offsetMs += ms;
+    return { type: 'advanced' };
+  },
+  async burst({ calls }) {
+    const tokens = await Promise.all(Array.from({ length: calls }, () => manager.getToken()));
+    return { type: 'burst-done', fingerprints: [...new Set(tokens.map((t) => t.fingerprint))] };
+  },
+  async exit() {
+    await manager.close();
+    await store.close();
+    await redis.quit();
+    process.disconnect();
+    return undefined;
+  },
+};
+
+process.on('message', (message) => {
+  handlers[message.type](message).then(
+    (reply) => reply && process.send(reply),
+    (error) => process.send({ type: 'failed', message: String(error?.message ?? error) }),
+  );
+});
+
+await redis.ping();
+process.send({ type: 'ready' });
