@@ -44,7 +44,10 @@ class Worker {
   }
 
   #receive(message: Message): void {
-    if (message.type === 'event') return this.log.push(message.event as WorkerEvent);
+    if (message.type === 'event') {
+      this.log.push(message.event as WorkerEvent);
+      return;
+    }
     const taker = this.#takers.find((t) => t.type === message.type || message.type === 'failed');
     if (taker) {
       this.#takers.splice(this.#takers.indexOf(taker), 1);
