@@ -42,7 +42,11 @@ export interface TestClients {
   privateKeyJwt: KeyClient;
   /** client_credentials, `none` (a public client). */
   publicMachine: PublicClient;
-  /** client_credentials, `client_secret_basic`, with `:`, `+`, `%`, spaces and non-ASCII in id and secret (RFC 6749 §2.3.1). */
+  /**
+   * client_credentials, `client_secret_basic`, with `:`, `+`, `%` and spaces in id and
+   * secret (RFC 6749 §2.3.1). No non-ASCII: oidc-provider enforces RFC 6749 Appendix A
+   * (`VSCHAR`, %x20-7E) on both and refuses anything else.
+   */
   awkward: SecretClient;
   /** password, refresh_token, token exchange and JWT bearer grants, `client_secret_basic`. */
   user: SecretClient;
@@ -93,8 +97,8 @@ export async function createTestClients(): Promise<{
     },
     publicMachine: { clientId: 'machine-public' },
     awkward: {
-      clientId: 'odd:client+id%20 ü',
-      clientSecret: `${secret('odd')}:+%20 ü/=`,
+      clientId: 'odd:client+id%20 x',
+      clientSecret: `${secret('odd')}:+%20 /=`,
     },
     user: { clientId: 'user-app', clientSecret: secret('user') },
     device: { clientId: 'device-cli' },
