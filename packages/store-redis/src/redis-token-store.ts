@@ -20,7 +20,14 @@ import { UpdateChannel } from './internal/update-channel.js';
 
 export type { RedisKeys } from './internal/key-layout.js';
 
-/** Options of {@link RedisTokenStore}. Durations in ms. */
+/**
+ * Options of {@link RedisTokenStore}. Durations in ms.
+ *
+ * @example
+ * ```ts
+ * const options: RedisTokenStoreOptions = { redis: new Redis(url), keyPrefix: 'app:', operationTimeoutMs: 500 };
+ * ```
+ */
 export interface RedisTokenStoreOptions {
   /** Your ioredis `Redis` or `Cluster` client. The store never quits it. */
   redis: Redis | Cluster;

@@ -1,4 +1,11 @@
-/** The Redis names that belong to one token: all share one hash tag, hence one Cluster slot. */
+/**
+ * The Redis names that belong to one token: all share one hash tag, hence one Cluster slot.
+ *
+ * @example
+ * ```ts
+ * const { tokens } = store.keysFor(manager.key); // e.g. 'auth:{svc}:tokens', for redis-cli GET
+ * ```
+ */
 export interface RedisKeys {
   /** Holds the JSON of `TokenSet.serialize()`, expiring with the token. */
   tokens: string;
