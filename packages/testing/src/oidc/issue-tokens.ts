@@ -8,8 +8,6 @@ export interface UserTokenRequest {
   gty: string;
   /** Issue a refresh token when the client may use the refresh_token grant. Default true. */
   withRefreshToken?: boolean;
-  /** Extra claims kept on the access token (visible through `inspectToken`). */
-  extra?: Record<string, unknown>;
 }
 
 /**
@@ -37,7 +35,6 @@ export async function issueUserTokens(
     gty: request.gty,
     scope: request.scope ?? '',
   });
-  if (request.extra) accessToken.extra = request.extra;
   const accessTokenValue = await accessToken.save();
   let refreshTokenValue: string | undefined;
   if (request.withRefreshToken !== false && client.grantTypeAllowed('refresh_token')) {

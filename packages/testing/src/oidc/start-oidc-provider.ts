@@ -125,7 +125,8 @@ export async function startOidcProvider(options: OidcProviderOptions = {}): Prom
     testBedConfiguration({ clients: metadata, keys, users, timings }),
   );
   registerPasswordGrant(provider, users);
-  registerTokenExchangeGrant(provider);
+  const exchanged = new Map<string, Record<string, unknown>>();
+  registerTokenExchangeGrant(provider, (token, extra) => exchanged.set(token, extra));
   registerJwtBearerGrant(provider, keys.assertionIssuer, users);
   provider.use(async (ctx, next) => {
     await next();
@@ -166,7 +167,7 @@ export async function startOidcProvider(options: OidcProviderOptions = {}): Prom
     denyDevice: (userCode) => denyDeviceCode(active, userCode),
     completeLogin: (authorizationUrl, credentials) =>
       completeAuthorizationLogin(server.url, authorizationUrl, credentials),
-    inspectToken: (token) => inspectIssuedToken(active, token),
+    inspectToken: (token) => inspectIssuedToken(active, token, exchanged),
     close: () => server.close(),
   };
 }

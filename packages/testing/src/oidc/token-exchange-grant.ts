@@ -1,4 +1,4 @@
-import { type Client, errors, type Provider } from 'oidc-provider';
+import { errors, type KoaContextWithOIDC, type Provider } from 'oidc-provider';
 import { GRANT_TYPES } from './clients.js';
 import { issueUserTokens, param } from './issue-tokens.js';
 
@@ -7,12 +7,16 @@ const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
 /**
  * Registers RFC 8693 token exchange: a valid access token of this provider
  * (`subject_token`, type `…:access_token`) is exchanged for a new access token for the
- * same user (or, for a machine token, the exchanging client), carrying `audience` and the
- * `act` claim (from `actor_token`) as extra claims.
+ * same user (or, for a machine token, the exchanging client); its `audience` and `act`
+ * (from `actor_token`) are remembered for `inspectToken`.
  *
  * @param provider - The provider to extend.
+ * @param remember - Keeps the extra claims of each issued token for `inspectToken`.
  */
-export function registerTokenExchangeGrant(provider: Provider): void {
+export function registerTokenExchangeGrant(
+  provider: Provider,
+  remember: (accessToken: string, extra: Record<string, unknown>) => void,
+): void {
   provider.registerGrantType(
     GRANT_TYPES.tokenExchange,
     async (ctx, next) => {
@@ -39,9 +43,9 @@ export function registerTokenExchangeGrant(provider: Provider): void {
             scope,
             gty: 'token_exchange',
             withRefreshToken: false,
-            extra,
           })
-        : await issueMachineToken(provider, ctx.oidc.client!, scope, extra);
+        : await issueMachineToken(ctx, scope);
+      remember(String(body.access_token), extra);
       ctx.body = { ...body, issued_token_type: ACCESS_TOKEN_TYPE };
       await next();
     },
@@ -58,13 +62,13 @@ export function registerTokenExchangeGrant(provider: Provider): void {
 }
 
 async function issueMachineToken(
-  provider: Provider,
-  client: Client,
+  ctx: KoaContextWithOIDC,
   scope: string | undefined,
-  extra: Record<string, unknown>,
 ): Promise<Record<string, unknown>> {
-  const token = new provider.ClientCredentials({ client, scope: scope ?? '' });
-  token.extra = extra;
+  const token = new ctx.oidc.provider.ClientCredentials({
+    client: ctx.oidc.client!,
+    scope: scope ?? '',
+  });
   const value = await token.save();
   return { access_token: value, token_type: 'Bearer', expires_in: token.expiration, scope };
 }

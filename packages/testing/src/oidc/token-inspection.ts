@@ -9,7 +9,7 @@ export interface IssuedTokenInfo {
   scope: string | undefined;
   /** The audience (resource indicator) the token is bound to, if any. */
   audience: string | string[] | undefined;
-  /** Extra claims a custom grant stored (`audience`, `act`, …). */
+  /** What token exchange recorded for the token (`audience`, `act`). */
   extra: Record<string, unknown> | undefined;
   /** The grant type(s) that produced it (`password`, `refresh_token`, …). */
   gty: string | undefined;
@@ -20,11 +20,13 @@ export interface IssuedTokenInfo {
  *
  * @param provider - The provider that issued it.
  * @param value - The token value.
+ * @param extras - What token exchange remembered per token.
  * @returns Its details, or `undefined` when it is unknown, expired, revoked or consumed.
  */
 export async function inspectIssuedToken(
   provider: Provider,
   value: string,
+  extras: ReadonlyMap<string, Record<string, unknown>>,
 ): Promise<IssuedTokenInfo | undefined> {
   const candidates = [
     ['access_token', await provider.AccessToken.find(value)],
@@ -41,7 +43,7 @@ export async function inspectIssuedToken(
       accountId: typeof fields.accountId === 'string' ? fields.accountId : undefined,
       scope: token.scope,
       audience: fields.aud as string | string[] | undefined,
-      extra: fields.extra as Record<string, unknown> | undefined,
+      extra: extras.get(value),
       gty: typeof fields.gty === 'string' ? fields.gty : undefined,
     };
   }
