@@ -14,14 +14,26 @@ afterAll(() => bed.close());
 describe('clientCredentials against oidc-provider', () => {
   it('gets a token with client_secret_basic (the default)', async () => {
     const { clientId, clientSecret } = bed.clients.basic;
-    const tokens = await clientCredentials({ tokenUrl: bed.tokenUrl, clientId, clientSecret }).fetchToken();
-    expect(await bed.inspectToken(tokens.accessToken)).toMatchObject({ kind: 'client_credentials', clientId });
+    const tokens = await clientCredentials({
+      tokenUrl: bed.tokenUrl,
+      clientId,
+      clientSecret,
+    }).fetchToken();
+    expect(await bed.inspectToken(tokens.accessToken)).toMatchObject({
+      kind: 'client_credentials',
+      clientId,
+    });
     expect(bed.tokenRequests.at(-1)?.authorization).toMatch(/^Basic /);
   });
 
   it('gets a token with client_secret_post', async () => {
     const { clientId, clientSecret } = bed.clients.post;
-    const provider = clientCredentials({ tokenUrl: bed.tokenUrl, clientId, clientSecret, authMethod: 'client_secret_post' });
+    const provider = clientCredentials({
+      tokenUrl: bed.tokenUrl,
+      clientId,
+      clientSecret,
+      authMethod: 'client_secret_post',
+    });
     const tokens = await provider.fetchToken();
     expect((await bed.inspectToken(tokens.accessToken))?.clientId).toBe(clientId);
     expect(bed.tokenRequests.at(-1)?.params.client_secret).toBe(clientSecret);
@@ -41,14 +53,22 @@ describe('clientCredentials against oidc-provider', () => {
 
   it('gets a token as a public client with none', async () => {
     const { clientId } = bed.clients.publicMachine;
-    const tokens = await clientCredentials({ tokenUrl: bed.tokenUrl, clientId, authMethod: 'none' }).fetchToken();
+    const tokens = await clientCredentials({
+      tokenUrl: bed.tokenUrl,
+      clientId,
+      authMethod: 'none',
+    }).fetchToken();
     expect((await bed.inspectToken(tokens.accessToken))?.clientId).toBe(clientId);
   });
 
   it('form-urlencodes an id and secret holding ":", "+", "%" and spaces before Base64 (RFC 6749 §2.3.1)', async () => {
     const { clientId, clientSecret } = bed.clients.awkward;
     expect(clientId).toMatch(/:.*\+.*%.* /);
-    const tokens = await clientCredentials({ tokenUrl: bed.tokenUrl, clientId, clientSecret }).fetchToken();
+    const tokens = await clientCredentials({
+      tokenUrl: bed.tokenUrl,
+      clientId,
+      clientSecret,
+    }).fetchToken();
     expect((await bed.inspectToken(tokens.accessToken))?.clientId).toBe(clientId);
     const header = bed.tokenRequests.at(-1)?.authorization ?? '';
     const decoded = atob(header.slice('Basic '.length));
@@ -68,13 +88,20 @@ describe('clientCredentials against oidc-provider', () => {
     });
     const tokens = await provider.fetchToken();
     expect(tokens.scope).toBe('api:read');
-    expect(bed.tokenRequests.at(-1)?.params).toMatchObject({ audience: 'orders-api', resource: 'https://orders.test/' });
+    expect(bed.tokenRequests.at(-1)?.params).toMatchObject({
+      audience: 'orders-api',
+      resource: 'https://orders.test/',
+    });
     expect((await bed.inspectToken(tokens.accessToken))?.audience).toBe('https://orders.test/');
   });
 
   it('maps a wrong secret to OAuthError invalid_client with status 401, without the secret', async () => {
     const wrong = 'definitely-wrong-secret-value';
-    const provider = clientCredentials({ tokenUrl: bed.tokenUrl, clientId: bed.clients.basic.clientId, clientSecret: wrong });
+    const provider = clientCredentials({
+      tokenUrl: bed.tokenUrl,
+      clientId: bed.clients.basic.clientId,
+      clientSecret: wrong,
+    });
     const error = await caught(() => provider.fetchToken());
     expect(OAuthError.isInstance(error)).toBe(true);
     expect(error).toMatchObject({ error: 'invalid_client', status: 401 });
@@ -83,7 +110,12 @@ describe('clientCredentials against oidc-provider', () => {
 
   it('works inside TokenManager: fetches once, caches, and never shows the secret', async () => {
     const { clientId, clientSecret } = bed.clients.basic;
-    const provider = clientCredentials({ issuer: bed.issuer, clientId, clientSecret, scope: 'api:read' });
+    const provider = clientCredentials({
+      issuer: bed.issuer,
+      clientId,
+      clientSecret,
+      scope: 'api:read',
+    });
     const { events, onEvent } = eventLog();
     const manager = new TokenManager({ provider, onEvent });
     const before = bed.tokenRequests.length;
@@ -91,8 +123,19 @@ describe('clientCredentials against oidc-provider', () => {
     expect(a.accessToken).toBe(b.accessToken);
     expect((await manager.getToken()).accessToken).toBe(a.accessToken);
     expect(bed.tokenRequests.length - before).toBe(1);
-    expect(provider.describe?.()).toMatchObject({ type: 'client_credentials', clientId, clientSecret: 'set', scope: 'api:read' });
-    const surface = leakSurface(provider, provider.describe?.(), manager, events, provider.cacheKey);
+    expect(provider.describe?.()).toMatchObject({
+      type: 'client_credentials',
+      clientId,
+      clientSecret: 'set',
+      scope: 'api:read',
+    });
+    const surface = leakSurface(
+      provider,
+      provider.describe?.(),
+      manager,
+      events,
+      provider.cacheKey,
+    );
     expect(surface).not.toContain(clientSecret);
     expect(surface).not.toContain(a.accessToken);
     expect(inspect(provider)).toContain('clientCredentials');
@@ -102,8 +145,12 @@ describe('clientCredentials against oidc-provider', () => {
   it('changes cacheKey when the secret rotates, and keeps it stable otherwise', () => {
     const base = { tokenUrl: bed.tokenUrl, clientId: 'c', clientSecret: 'one' };
     expect(clientCredentials(base).cacheKey).toBe(clientCredentials(base).cacheKey);
-    expect(clientCredentials({ ...base, clientSecret: 'two' }).cacheKey).not.toBe(clientCredentials(base).cacheKey);
-    expect(clientCredentials({ ...base, scope: 'x' }).cacheKey).not.toBe(clientCredentials(base).cacheKey);
+    expect(clientCredentials({ ...base, clientSecret: 'two' }).cacheKey).not.toBe(
+      clientCredentials(base).cacheKey,
+    );
+    expect(clientCredentials({ ...base, scope: 'x' }).cacheKey).not.toBe(
+      clientCredentials(base).cacheKey,
+    );
     expect(clientCredentials(base).cacheKey).not.toContain('one');
   });
 });
@@ -112,39 +159,74 @@ describe('discover', () => {
   it('reads the issuer metadata, and a shared cache fetches it once', async () => {
     let discoveries = 0;
     const countingFetch: typeof fetch = (input, init) => {
-      if (String(input instanceof Request ? input.url : input).includes('.well-known')) discoveries++;
+      if (String(input instanceof Request ? input.url : input).includes('.well-known'))
+        discoveries++;
       return fetch(input, init);
     };
     const metadata = await discover(bed.issuer);
     expect(metadata.token_endpoint).toBe(bed.tokenUrl);
     const discoveryCache = new DiscoveryCache();
     const { clientId, clientSecret } = bed.clients.basic;
-    const a = clientCredentials({ issuer: bed.issuer, clientId, clientSecret, fetch: countingFetch, discoveryCache });
-    const b = clientCredentials({ issuer: bed.issuer, clientId, clientSecret, scope: 'api:read', fetch: countingFetch, discoveryCache });
+    const a = clientCredentials({
+      issuer: bed.issuer,
+      clientId,
+      clientSecret,
+      fetch: countingFetch,
+      discoveryCache,
+    });
+    const b = clientCredentials({
+      issuer: bed.issuer,
+      clientId,
+      clientSecret,
+      scope: 'api:read',
+      fetch: countingFetch,
+      discoveryCache,
+    });
     await Promise.all([a.fetchToken(), a.fetchToken(), b.fetchToken()]);
     await a.fetchToken();
     expect(discoveries).toBe(1);
   });
 
   it('rejects plain http to a non-loopback host unless allowInsecureHttp is set', () => {
-    expect(() => clientCredentials({ tokenUrl: 'http://example.com/token', clientId: 'c', clientSecret: 's' })).toThrow(
-      /allowInsecureHttp/,
-    );
     expect(() =>
-      clientCredentials({ tokenUrl: 'http://example.com/token', clientId: 'c', clientSecret: 's', allowInsecureHttp: true }),
+      clientCredentials({ tokenUrl: 'http://example.com/token', clientId: 'c', clientSecret: 's' }),
+    ).toThrow(/allowInsecureHttp/);
+    expect(() =>
+      clientCredentials({
+        tokenUrl: 'http://example.com/token',
+        clientId: 'c',
+        clientSecret: 's',
+        allowInsecureHttp: true,
+      }),
     ).not.toThrow();
   });
 
   it('names missing and conflicting settings', () => {
-    expect(() => clientCredentials({ clientId: 'c', clientSecret: 's' })).toThrow(/issuer or tokenUrl/);
-    expect(() => clientCredentials({ tokenUrl: bed.tokenUrl, issuer: bed.issuer, clientId: 'c', clientSecret: 's' })).toThrow(
-      /tokenUrl or issuer, not both/,
-    );
-    expect(() => clientCredentials({ tokenUrl: bed.tokenUrl, clientId: 'c', authMethod: 'client_secret_post' })).toThrow(
-      /clientSecret/,
+    expect(() => clientCredentials({ clientId: 'c', clientSecret: 's' })).toThrow(
+      /issuer or tokenUrl/,
     );
     expect(() =>
-      clientCredentials({ tokenUrl: bed.tokenUrl, clientId: 'c', clientSecret: 's', authMethod: 'private_key_jwt' }),
+      clientCredentials({
+        tokenUrl: bed.tokenUrl,
+        issuer: bed.issuer,
+        clientId: 'c',
+        clientSecret: 's',
+      }),
+    ).toThrow(/tokenUrl or issuer, not both/);
+    expect(() =>
+      clientCredentials({
+        tokenUrl: bed.tokenUrl,
+        clientId: 'c',
+        authMethod: 'client_secret_post',
+      }),
+    ).toThrow(/clientSecret/);
+    expect(() =>
+      clientCredentials({
+        tokenUrl: bed.tokenUrl,
+        clientId: 'c',
+        clientSecret: 's',
+        authMethod: 'private_key_jwt',
+      }),
     ).toThrow(/conflicts/);
   });
 });

@@ -21,7 +21,13 @@ const devicePolls = () => bed.tokenRequests.filter((r) => r.grantType?.endsWith(
 
 describe('deviceAuthorization (RFC 8628)', () => {
   const device = (onUserCode: (prompt: DeviceUserCode) => void, now?: () => number) =>
-    deviceAuthorization({ issuer: bed.issuer, ...bed.clients.device, scope: 'openid offline_access', onUserCode, now });
+    deviceAuthorization({
+      issuer: bed.issuer,
+      ...bed.clients.device,
+      scope: 'openid offline_access',
+      onUserCode,
+      now,
+    });
 
   it('polls while authorization_pending, gets tokens once approved, and refreshes in TokenManager', async () => {
     const clock = manualClock();
@@ -31,7 +37,9 @@ describe('deviceAuthorization (RFC 8628)', () => {
     const manager = new TokenManager({ provider, now: clock.now, onEvent, refreshAheadMs: 0 });
     const before = devicePolls().length;
     const pending = manager.getToken();
-    await vi.waitFor(() => expect(devicePolls().length - before).toBeGreaterThanOrEqual(1), { timeout: 10_000 });
+    await vi.waitFor(() => expect(devicePolls().length - before).toBeGreaterThanOrEqual(1), {
+      timeout: 10_000,
+    });
     expect(prompts[0]?.verificationUri).toBe(`${bed.issuer}/device`);
     await bed.approveDevice(prompts[0]!.userCode, 'alice');
     const tokens = await pending;
@@ -87,7 +95,9 @@ describe('deviceAuthorization (RFC 8628)', () => {
     const controller = new AbortController();
     const provider = device(() => controller.abort(new Error('user pressed Ctrl-C')));
     const before = devicePolls().length;
-    await expect(provider.fetchToken({ signal: controller.signal })).rejects.toThrow('user pressed Ctrl-C');
+    await expect(provider.fetchToken({ signal: controller.signal })).rejects.toThrow(
+      'user pressed Ctrl-C',
+    );
     expect(devicePolls().length).toBe(before);
   });
 });
@@ -106,7 +116,10 @@ describe('authorization code + PKCE with a loopback receiver', () => {
         now: clock.now,
         authorize: async ({ url, signal }) => {
           expect(url.searchParams.get('code_challenge_method')).toBe('S256');
-          const callback = await bed.completeLogin(url, { username: 'alice', password: 'alice-password-1' });
+          const callback = await bed.completeLogin(url, {
+            username: 'alice',
+            password: 'alice-password-1',
+          });
           const browser = await fetch(callback); // the browser follows the redirect to the receiver
           expect(browser.status).toBe(200);
           return receiver.waitForCallback({ signal, timeoutMs: 10_000 });
@@ -126,26 +139,44 @@ describe('authorization code + PKCE with a loopback receiver', () => {
   });
 
   it('rejects a callback whose state does not match, and maps an error callback to OAuthError', async () => {
-    const options = { issuer: bed.issuer, ...bed.clients.native, redirectUri: 'http://127.0.0.1:9/callback' };
+    const options = {
+      issuer: bed.issuer,
+      ...bed.clients.native,
+      redirectUri: 'http://127.0.0.1:9/callback',
+    };
     const request = await createAuthorizationRequest(options);
     const forged = new URL(`${options.redirectUri}?code=abc&state=forged`);
-    expect(TokenResponseError.isInstance(await caught(() => exchangeAuthorizationCode(options, request, forged)))).toBe(true);
+    expect(
+      TokenResponseError.isInstance(
+        await caught(() => exchangeAuthorizationCode(options, request, forged)),
+      ),
+    ).toBe(true);
     const denied = new URL(`${options.redirectUri}?error=access_denied&state=${request.state}`);
-    await expect(exchangeAuthorizationCode(options, request, denied)).rejects.toMatchObject({ error: 'access_denied' });
+    await expect(exchangeAuthorizationCode(options, request, denied)).rejects.toMatchObject({
+      error: 'access_denied',
+    });
   });
 
   it('a failed login comes back as access_denied', async () => {
-    const options = { issuer: bed.issuer, ...bed.clients.native, redirectUri: 'http://127.0.0.1:9/callback' };
+    const options = {
+      issuer: bed.issuer,
+      ...bed.clients.native,
+      redirectUri: 'http://127.0.0.1:9/callback',
+    };
     const request = await createAuthorizationRequest(options);
     const callback = await bed.completeLogin(request.url, { username: 'alice', password: 'wrong' });
-    await expect(exchangeAuthorizationCode(options, request, callback)).rejects.toMatchObject({ error: 'access_denied' });
+    await expect(exchangeAuthorizationCode(options, request, callback)).rejects.toMatchObject({
+      error: 'access_denied',
+    });
   });
 
   it('the receiver answers 404 off its path and gives up after timeoutMs', async () => {
     const receiver = await startLoopbackReceiver({ path: '/cb' });
     try {
       expect((await fetch(new URL('/other', receiver.redirectUri))).status).toBe(404);
-      await expect(receiver.waitForCallback({ timeoutMs: 50 })).rejects.toThrow(/no authorization callback/);
+      await expect(receiver.waitForCallback({ timeoutMs: 50 })).rejects.toThrow(
+        /no authorization callback/,
+      );
     } finally {
       await receiver.close();
     }

@@ -30,10 +30,19 @@ describe('token endpoint responses become typed errors', () => {
   });
 
   it('an RFC 6749 §5.2 body becomes OAuthError with error, errorDescription and status', async () => {
-    server.failNext({ kind: 'oauth-error', error: 'invalid_scope', status: 400, description: 'no such scope' });
+    server.failNext({
+      kind: 'oauth-error',
+      error: 'invalid_scope',
+      status: 400,
+      description: 'no such scope',
+    });
     const error = await caught(() => provider().fetchToken());
     expect(OAuthError.isInstance(error)).toBe(true);
-    expect(error).toMatchObject({ error: 'invalid_scope', errorDescription: 'no such scope', status: 400 });
+    expect(error).toMatchObject({
+      error: 'invalid_scope',
+      errorDescription: 'no such scope',
+      status: 400,
+    });
   });
 
   it('a 5xx becomes a retryable TokenEndpointError with the status', async () => {
@@ -74,7 +83,11 @@ describe('token endpoint responses become typed errors', () => {
     const closed = await startTokenServer();
     await closed.close();
     const error = await caught(() =>
-      clientCredentials({ tokenUrl: closed.tokenUrl, clientId: 'c', clientSecret: 's' }).fetchToken(),
+      clientCredentials({
+        tokenUrl: closed.tokenUrl,
+        clientId: 'c',
+        clientSecret: 's',
+      }).fetchToken(),
     );
     expect(error).toMatchObject({ code: 'token_endpoint_error', retryable: true });
   });
@@ -106,12 +119,22 @@ describe('token endpoint responses become typed errors', () => {
 
   it('TokenManager retries 5xx but not invalid_client, and reports the cause', async () => {
     server.failNext({ kind: 'status', status: 502 }, 2);
-    const manager = new TokenManager({ provider: provider(), retry: { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 20 } });
+    const manager = new TokenManager({
+      provider: provider(),
+      retry: { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 20 },
+    });
     await manager.getToken();
     expect(server.requestCount).toBe(3);
     server.resetCount();
-    const wrong = clientCredentials({ tokenUrl: server.tokenUrl, clientId, clientSecret: 'wrong-secret-xyz' });
-    const failing = new TokenManager({ provider: wrong, retry: { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 20 } });
+    const wrong = clientCredentials({
+      tokenUrl: server.tokenUrl,
+      clientId,
+      clientSecret: 'wrong-secret-xyz',
+    });
+    const failing = new TokenManager({
+      provider: wrong,
+      retry: { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 20 },
+    });
     const error = await caught(() => failing.getToken());
     expect(AuthenticationError.isInstance(error)).toBe(true);
     expect(OAuthError.isInstance((error as Error).cause)).toBe(true);
@@ -123,10 +146,22 @@ describe('token endpoint responses become typed errors', () => {
   it('no secret in errors from a password grant', async () => {
     server.failNext({ kind: 'oauth-error', error: 'invalid_grant', status: 400 });
     const password = 'pässword-never-shown';
-    const grant = passwordGrant({ tokenUrl: server.tokenUrl, clientId, clientSecret, username: 'alice', password, totp: '123456' });
+    const grant = passwordGrant({
+      tokenUrl: server.tokenUrl,
+      clientId,
+      clientSecret,
+      username: 'alice',
+      password,
+      totp: '123456',
+    });
     const error = await caught(() => grant.fetchToken());
     const surface = leakSurface(error, grant, grant.describe?.());
     for (const secret of [password, clientSecret, '123456']) expect(surface).not.toContain(secret);
-    expect(grant.describe?.()).toMatchObject({ password: 'set', totp: 'set', clientSecret: 'set', username: 'alice' });
+    expect(grant.describe?.()).toMatchObject({
+      password: 'set',
+      totp: 'set',
+      clientSecret: 'set',
+      username: 'alice',
+    });
   });
 });

@@ -18,7 +18,10 @@ export function leakSurface(...values: unknown[]): string {
 }
 
 /** Collects manager events. */
-export function eventLog(): { events: TokenManagerEvent[]; onEvent: (event: TokenManagerEvent) => void } {
+export function eventLog(): {
+  events: TokenManagerEvent[];
+  onEvent: (event: TokenManagerEvent) => void;
+} {
   const events: TokenManagerEvent[] = [];
   return { events, onEvent: (event) => events.push(event) };
 }
@@ -34,7 +37,15 @@ export async function caught(fn: () => Promise<unknown>): Promise<unknown> {
 }
 
 /** A clock tests move by hand. */
-export function manualClock(start = Date.now()): { now: () => number; advance: (ms: number) => void } {
+export function manualClock(start = Date.now()): {
+  now: () => number;
+  advance: (ms: number) => void;
+} {
   let at = start;
-  return { now: () => at, advance: (ms) => void (at += ms) };
+  return {
+    now: () => at,
+    advance: (ms) => {
+      at += ms;
+    },
+  };
 }

@@ -25,16 +25,26 @@ const scope = 'api:read offline_access';
 describe('passwordGrant', () => {
   it('logs a user in without TOTP', async () => {
     const tokens = await passwordGrant({ ...userClient(), ...alice, scope }).fetchToken();
-    expect(await bed.inspectToken(tokens.accessToken)).toMatchObject({ accountId: 'alice', gty: 'password' });
+    expect(await bed.inspectToken(tokens.accessToken)).toMatchObject({
+      accountId: 'alice',
+      gty: 'password',
+    });
     expect(tokens.refreshToken).toBeDefined();
   });
 
   it('sends totp for a user with a second factor, and fails with invalid_grant without it', async () => {
     const bob = { username: 'bob', password: 'bob-password-2' };
-    const tokens = await passwordGrant({ ...userClient(), ...bob, totp: () => bed.totp('bob'), scope }).fetchToken();
+    const tokens = await passwordGrant({
+      ...userClient(),
+      ...bob,
+      totp: () => bed.totp('bob'),
+      scope,
+    }).fetchToken();
     expect((await bed.inspectToken(tokens.accessToken))?.accountId).toBe('bob');
     expect(bed.tokenRequests.at(-1)?.params.totp).toMatch(/^\d{6}$/);
-    const error = await caught(() => passwordGrant({ ...userClient(), ...bob, scope }).fetchToken());
+    const error = await caught(() =>
+      passwordGrant({ ...userClient(), ...bob, scope }).fetchToken(),
+    );
     expect(error).toMatchObject({ error: 'invalid_grant', status: 400 });
   });
 
@@ -52,7 +62,11 @@ describe('passwordGrant', () => {
     expect(bed.tokenRequests.at(-1)?.grantType).toBe('refresh_token');
     expect(events.map((event) => event.type)).toEqual(['token-fetched', 'token-refreshed']);
 
-    await revokeToken({ ...userClient(), token: refreshed.refreshToken!, tokenTypeHint: 'refresh_token' });
+    await revokeToken({
+      ...userClient(),
+      token: refreshed.refreshToken!,
+      tokenTypeHint: 'refresh_token',
+    });
     expect(await bed.inspectToken(refreshed.refreshToken!)).toBeUndefined();
     clock.advance(301_000);
     const again = await manager.getToken();
@@ -60,7 +74,12 @@ describe('passwordGrant', () => {
     expect((await bed.inspectToken(again.accessToken))?.accountId).toBe('alice');
     expect(events.at(-1)?.type).toBe('token-fetched');
     const surface = leakSurface(events, provider, manager, provider.describe?.());
-    for (const secret of [alice.password, bed.clients.user.clientSecret, first.accessToken, refreshed.refreshToken!])
+    for (const secret of [
+      alice.password,
+      bed.clients.user.clientSecret,
+      first.accessToken,
+      refreshed.refreshToken!,
+    ])
       expect(surface).not.toContain(secret);
     await manager.close();
   });
@@ -70,7 +89,11 @@ describe('refreshTokenGrant', () => {
   it('cannot re-authenticate: refreshes until the refresh token is revoked, then ends the session', async () => {
     const start = await passwordGrant({ ...userClient(), ...alice, scope }).fetchToken();
     const clock = manualClock();
-    const provider = refreshTokenGrant({ ...userClient(), refreshToken: start.refreshToken!, now: clock.now });
+    const provider = refreshTokenGrant({
+      ...userClient(),
+      refreshToken: start.refreshToken!,
+      now: clock.now,
+    });
     expect(provider.canReauthenticate).toBe(false);
     const { events, onEvent } = eventLog();
     const manager = new TokenManager({ provider, now: clock.now, onEvent, refreshAheadMs: 0 });
@@ -79,7 +102,11 @@ describe('refreshTokenGrant', () => {
     clock.advance(301_000);
     const second = await manager.getToken();
     expect(second.accessToken).not.toBe(first.accessToken);
-    await revokeToken({ ...userClient(), token: second.refreshToken!, tokenTypeHint: 'refresh_token' });
+    await revokeToken({
+      ...userClient(),
+      token: second.refreshToken!,
+      tokenTypeHint: 'refresh_token',
+    });
     clock.advance(301_000);
     const error = await caught(() => manager.getToken());
     expect(SessionExpiredError.isInstance(error)).toBe(true);
@@ -93,7 +120,11 @@ describe('refreshTokenGrant', () => {
 
 describe('tokenExchange (RFC 8693)', () => {
   it("exchanges a user's token for one with another audience, with an actor", async () => {
-    const subject = await passwordGrant({ ...userClient(), ...alice, scope: 'api:read' }).fetchToken();
+    const subject = await passwordGrant({
+      ...userClient(),
+      ...alice,
+      scope: 'api:read',
+    }).fetchToken();
     const actor = await clientCredentials({ issuer: bed.issuer, ...bed.clients.user }).fetchToken();
     const provider = tokenExchange({
       ...userClient(),
@@ -107,13 +138,17 @@ describe('tokenExchange (RFC 8693)', () => {
       accountId: 'alice',
       extra: { audience: 'https://orders.test', act: { sub: bed.clients.user.clientId } },
     });
-    expect(bed.tokenRequests.at(-1)?.params.subject_token_type).toBe('urn:ietf:params:oauth:token-type:access_token');
+    expect(bed.tokenRequests.at(-1)?.params.subject_token_type).toBe(
+      'urn:ietf:params:oauth:token-type:access_token',
+    );
     expect(leakSurface(provider, provider.describe?.())).not.toContain(subject.accessToken);
     await manager.close();
   });
 
   it('fails with invalid_grant for a subject token the server does not know', async () => {
-    const error = await caught(() => tokenExchange({ ...userClient(), subjectToken: 'not-a-token' }).fetchToken());
+    const error = await caught(() =>
+      tokenExchange({ ...userClient(), subjectToken: 'not-a-token' }).fetchToken(),
+    );
     expect(error).toMatchObject({ error: 'invalid_grant' });
   });
 });
@@ -142,7 +177,10 @@ describe('jwtBearer (RFC 7523)', () => {
     });
     const manager = new TokenManager({ provider });
     const tokens = await manager.getToken();
-    expect(await bed.inspectToken(tokens.accessToken)).toMatchObject({ accountId: 'alice', gty: 'jwt_bearer' });
+    expect(await bed.inspectToken(tokens.accessToken)).toMatchObject({
+      accountId: 'alice',
+      gty: 'jwt_bearer',
+    });
     await manager.forceRefresh({ rejected: tokens });
     expect(signed).toBe(2);
     expect(provider.describe?.()).toMatchObject({ assertion: 'set' });
@@ -160,14 +198,18 @@ describe('jwtBearer (RFC 7523)', () => {
 describe('revokeToken (RFC 7009)', () => {
   it('revokes an access token; revoking it again still succeeds', async () => {
     const tokens = await passwordGrant({ ...userClient(), ...alice, scope }).fetchToken();
-    await revokeToken({ ...userClient(), token: tokens.accessToken, tokenTypeHint: 'access_token' });
+    await revokeToken({
+      ...userClient(),
+      token: tokens.accessToken,
+      tokenTypeHint: 'access_token',
+    });
     expect(await bed.inspectToken(tokens.accessToken)).toBeUndefined();
     await revokeToken({ ...userClient(), token: tokens.accessToken });
   });
 
   it('needs a revocation endpoint when not given an issuer', async () => {
-    await expect(revokeToken({ tokenUrl: bed.tokenUrl, ...bed.clients.user, token: 't' })).rejects.toThrow(
-      /issuer or revocationUrl/,
-    );
+    await expect(
+      revokeToken({ tokenUrl: bed.tokenUrl, ...bed.clients.user, token: 't' }),
+    ).rejects.toThrow(/issuer or revocationUrl/);
   });
 });
