@@ -7,6 +7,7 @@ import {
   type WaitForUpdateOptions,
 } from '@auth/core';
 import type { Cluster, Redis } from 'ioredis';
+import { BoundedClient } from './internal/bounded-client.js';
 import { type RedisKeys, redisKeys } from './internal/key-layout.js';
 import {
   DELETE_AND_ANNOUNCE,
@@ -14,7 +15,6 @@ import {
   runScript,
   SET_AND_ANNOUNCE,
 } from './internal/lua-scripts.js';
-import { redisCall } from './internal/redis-call.js';
 import { decodeTokens, encodeTokens } from './internal/token-codec.js';
 import { UpdateChannel } from './internal/update-channel.js';
 
@@ -67,9 +67,8 @@ const inspectSymbol = Symbol.for('nodejs.util.inspect.custom');
  * ```
  */
 export class RedisTokenStore implements TokenStore {
-  readonly #redis: Redis | Cluster;
+  readonly #redis: BoundedClient;
   readonly #keyPrefix: string;
-  readonly #operationTimeoutMs: number;
   readonly #now: () => number;
   readonly #updates: UpdateChannel;
 
@@ -87,9 +86,8 @@ export class RedisTokenStore implements TokenStore {
     const operationTimeoutMs = options.operationTimeoutMs ?? 1_000;
     if (!Number.isFinite(operationTimeoutMs) || operationTimeoutMs <= 0)
       throw new TypeError('operationTimeoutMs must be a positive number of milliseconds');
-    this.#redis = redis;
+    this.#redis = new BoundedClient(redis, operationTimeoutMs);
     this.#keyPrefix = keyPrefix;
-    this.#operationTimeoutMs = operationTimeoutMs;
     this.#now = options.now ?? Date.now;
     this.#updates = new UpdateChannel(redis, operationTimeoutMs);
   }
@@ -119,9 +117,8 @@ export class RedisTokenStore implements TokenStore {
    *   a serialized TokenSet (`operation: 'get'`; the entry is not trusted).
    */
   async get(key: string): Promise<TokenSet | undefined> {
-    const redis = this.#redis;
     const { tokens } = this.keysFor(key);
-    const value = await redisCall(redis, 'get', this.#operationTimeoutMs, () => redis.get(tokens));
+    const value = await this.#redis.call('get', (client) => client.get(tokens));
     return value === null ? undefined : decodeTokens(value, key);
   }
 
@@ -138,9 +135,9 @@ export class RedisTokenStore implements TokenStore {
     const ttlMs = until === undefined ? undefined : Math.ceil(until - this.#now());
     if (ttlMs !== undefined && ttlMs <= 0) return this.#delete(key, 'set');
     const names = this.keysFor(key);
-    await this.#script('set', names, () =>
+    await this.#script('set', names, (client) =>
       runScript(
-        this.#redis,
+        client,
         SET_AND_ANNOUNCE,
         [names.tokens],
         [encodeTokens(tokens), ttlMs === undefined ? '' : ttlMs, names.channel],
@@ -171,22 +168,19 @@ export class RedisTokenStore implements TokenStore {
    *   `release()` throws with `operation: 'unlock'`).
    */
   async acquireLock(key: string, ttlMs: number): Promise<TokenLock | undefined> {
-    const redis = this.#redis;
     const names = this.keysFor(key);
     const owner = randomBytes(16).toString('hex');
     const lock: TokenLock = {
       release: async () => {
-        await this.#script('unlock', names, () =>
-          runScript(redis, RELEASE_LOCK, [names.lock], [owner, names.channel]),
+        await this.#script('unlock', names, (client) =>
+          runScript(client, RELEASE_LOCK, [names.lock], [owner, names.channel]),
         );
       },
     };
     const px = Math.max(1, Math.ceil(ttlMs));
-    const reply = await redisCall(
-      redis,
+    const reply = await this.#redis.call(
       'lock',
-      this.#operationTimeoutMs,
-      () => redis.set(names.lock, owner, 'PX', px, 'NX'),
+      (client) => client.set(names.lock, owner, 'PX', px, 'NX'),
       (late) => {
         if (late === 'OK') lock.release().catch(() => {});
       },
@@ -222,8 +216,8 @@ export class RedisTokenStore implements TokenStore {
     return {
       type: 'redis',
       keyPrefix: this.#keyPrefix,
-      operationTimeoutMs: this.#operationTimeoutMs,
-      status: this.#redis.status,
+      operationTimeoutMs: this.#redis.timeoutMs,
+      status: this.#redis.client.status,
     };
   }
 
@@ -239,8 +233,8 @@ export class RedisTokenStore implements TokenStore {
 
   async #delete(key: string, operation: 'set' | 'delete'): Promise<void> {
     const names = this.keysFor(key);
-    await this.#script(operation, names, () =>
-      runScript(this.#redis, DELETE_AND_ANNOUNCE, [names.tokens], [names.channel]),
+    await this.#script(operation, names, (client) =>
+      runScript(client, DELETE_AND_ANNOUNCE, [names.tokens], [names.channel]),
     );
   }
 
@@ -248,9 +242,9 @@ export class RedisTokenStore implements TokenStore {
   async #script(
     operation: 'set' | 'delete' | 'unlock',
     names: RedisKeys,
-    call: () => Promise<unknown>,
+    command: (client: Redis | Cluster) => Promise<unknown>,
   ): Promise<void> {
-    await redisCall(this.#redis, operation, this.#operationTimeoutMs, call);
+    await this.#redis.call(operation, command);
     this.#updates.wakeLocal(names.channel);
   }
 }

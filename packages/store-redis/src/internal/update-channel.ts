@@ -1,6 +1,6 @@
 import { TokenStoreError, type WaitForUpdateOptions } from '@auth/core';
 import type { Cluster, Redis } from 'ioredis';
-import { redisCall } from './redis-call.js';
+import { BoundedClient } from './bounded-client.js';
 
 /**
  * Wake-ups over Redis pub/sub for one store: waiters of a channel are resolved when a
@@ -13,7 +13,7 @@ export class UpdateChannel {
   readonly #operationTimeoutMs: number;
   readonly #waiters = new Map<string, Set<() => void>>();
   readonly #subscriptions = new Map<string, Promise<unknown>>();
-  #subscriber: Redis | Cluster | undefined;
+  #subscriber: BoundedClient | undefined;
   #closed = false;
 
   constructor(redis: Redis | Cluster, operationTimeoutMs: number) {
@@ -70,20 +70,17 @@ export class UpdateChannel {
     this.#subscriptions.clear();
     if (!subscriber) return;
     try {
-      await redisCall(subscriber, 'wait', this.#operationTimeoutMs, () => subscriber.quit());
+      await subscriber.call('wait', (client) => client.quit());
     } catch {
       // Not connected: nothing to quit politely.
     }
-    subscriber.disconnect();
+    subscriber.client.disconnect();
   }
 
   #subscribe(channel: string): Promise<unknown> {
     let subscription = this.#subscriptions.get(channel);
     if (!subscription) {
-      const subscriber = this.#connect();
-      subscription = redisCall(subscriber, 'wait', this.#operationTimeoutMs, () =>
-        subscriber.subscribe(channel),
-      );
+      subscription = this.#connect().call('wait', (client) => client.subscribe(channel));
       subscription.catch(() => {
         if (this.#subscriptions.get(channel) === subscription) this.#subscriptions.delete(channel);
       });
@@ -92,14 +89,14 @@ export class UpdateChannel {
     return subscription;
   }
 
-  #connect(): Redis | Cluster {
+  #connect(): BoundedClient {
     if (this.#subscriber) return this.#subscriber;
     const subscriber = this.#redis.duplicate();
     // Failures surface through the bounded calls; an unhandled 'error' event would only
     // print ioredis's warning.
     subscriber.on('error', () => {});
     subscriber.on('message', (channel: string) => this.wakeLocal(channel));
-    this.#subscriber = subscriber;
-    return subscriber;
+    this.#subscriber = new BoundedClient(subscriber, this.#operationTimeoutMs);
+    return this.#subscriber;
   }
 }

@@ -22,6 +22,12 @@ export class TestClients {
     return new Promise((resolve) => client.once('ready', () => resolve()));
   }
 
+  /** Resolves once `client` has noticed its connection is gone (at once if it is not ready). */
+  static disconnected(client: Redis): Promise<void> {
+    if (client.status !== 'ready') return Promise.resolve();
+    return new Promise((resolve) => client.once('close', () => resolve()));
+  }
+
   /**
    * Resolves once `channel` has at least `subscribers` subscribers on the server
    * (`PUBSUB NUMSUB`), so a test can publish knowing the wake-up cannot be missed. Checks

@@ -83,6 +83,7 @@ describe('managers sharing a RedisTokenStore when Redis goes down and comes back
 
   it('keep serving their valid token from memory while Redis is killed', async () => {
     await redis.stop();
+    await Promise.all(apps.map((app) => TestClients.disconnected(app.client)));
     for (const app of apps) expect((await app.manager.getToken()).accessToken).toBe(firstToken);
     expect(tokenServer.requestCount).toBe(1);
   });

@@ -9,6 +9,7 @@ import {
   TokenStoreError,
 } from '@auth/core';
 import { startRedisServer, type TestRedis } from '@auth/testing/redis';
+import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RedisTokenStore } from '../../src/index.js';
 import { TestClients } from './clients.js';
@@ -332,6 +333,30 @@ describe('RedisTokenStore failures', () => {
         expect((error as TokenStoreError).operation).toBe(operation);
         expect(inspect(error, { depth: Number.POSITIVE_INFINITY })).not.toContain(REDIS_PASSWORD);
       }
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('never lets a write or lock it gave up on during an outage land once Redis is back', async () => {
+    const own = await startRedisServer();
+    try {
+      await own.stop();
+      // A lazy client would queue its first commands until it connects.
+      const client = new Redis(own.url, { lazyConnect: true });
+      client.on('error', () => {});
+      const store = new RedisTokenStore({ redis: client, operationTimeoutMs: 200 });
+      stores.push(store);
+      const failed = await Promise.all([
+        store.set('svc', tokens()).catch((caught: unknown) => caught),
+        store.acquireLock('svc', 30_000).catch((caught: unknown) => caught),
+      ]);
+      for (const error of failed) expect(TokenStoreError.isInstance(error)).toBe(true);
+      await own.start();
+      await TestClients.ready(client);
+      // One connection runs commands in order: anything left queued would have run by now.
+      expect(await client.exists(store.keysFor('svc').tokens, store.keysFor('svc').lock)).toBe(0);
+      client.disconnect();
     } finally {
       await own.close();
     }

@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import { TokenStoreError } from '@auth/core';
 import { describe, expect, it } from 'vitest';
-import { toStoreError } from './redis-call.js';
+import { toStoreError } from './bounded-client.js';
 
 describe('toStoreError', () => {
   it('wraps a failure in a TokenStoreError naming the operation, with the cause kept', () => {
