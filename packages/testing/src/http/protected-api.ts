@@ -3,8 +3,11 @@ import { type LoopbackServer, listenOnLoopback, readBody, sendJson } from './lis
 
 /** Settings of {@link startProtectedApi}. */
 export interface ProtectedApiOptions {
-  /** Decides whether a request's credentials are accepted. */
-  authorize: (headers: IncomingHttpHeaders) => boolean;
+  /** Decides whether a request's credentials are accepted; may look at the method and path, and be async. */
+  authorize: (
+    headers: IncomingHttpHeaders,
+    request: { method: string; path: string },
+  ) => boolean | Promise<boolean>;
 }
 
 /** One request as the API saw it. */
@@ -38,9 +41,10 @@ export async function startProtectedApi(options: ProtectedApiOptions): Promise<P
   const server = await listenOnLoopback(async (req, res) => {
     const body = await readBody(req);
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const authorized = options.authorize(req.headers);
+    const method = req.method ?? 'GET';
+    const authorized = await options.authorize(req.headers, { method, path: url.pathname });
     requests.push({
-      method: req.method ?? 'GET',
+      method,
       path: `${url.pathname}${url.search}`,
       headers: req.headers,
       body,
