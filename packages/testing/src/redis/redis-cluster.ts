@@ -13,7 +13,14 @@ import {
 
 const run = promisify(execFile);
 
-/** Settings of {@link startRedisCluster}. */
+/**
+ * Settings of {@link startRedisCluster}.
+ *
+ * @example
+ * ```ts
+ * const cluster = await startRedisCluster({ masters: 3, startTimeoutMs: 60_000 });
+ * ```
+ */
 export interface RedisClusterOptions {
   /** Number of master nodes (no replicas). Default 3, the fewest Redis Cluster accepts. */
   masters?: number;
@@ -21,7 +28,15 @@ export interface RedisClusterOptions {
   startTimeoutMs?: number;
 }
 
-/** A throwaway Redis Cluster on loopback. */
+/**
+ * A throwaway Redis Cluster on loopback.
+ *
+ * @example
+ * ```ts
+ * const cluster: TestRedisCluster = await startRedisCluster();
+ * const client = new Cluster([...cluster.nodes]);
+ * ```
+ */
 export interface TestRedisCluster {
   /** The master nodes, as ioredis `Cluster` startup nodes. */
   readonly nodes: readonly { host: string; port: number }[];

@@ -10,7 +10,14 @@ import {
   spawnRedisServer,
 } from './redis-process.js';
 
-/** Settings of {@link startRedisServer} and {@link startRedis}. */
+/**
+ * Settings of {@link startRedisServer} and {@link startRedis}.
+ *
+ * @example
+ * ```ts
+ * const redis = await startRedisServer({ password: 'pw', startTimeoutMs: 30_000 });
+ * ```
+ */
 export interface RedisServerOptions {
   /** How long to wait for the server to accept connections, in ms. Default 15 000. */
   startTimeoutMs?: number;
@@ -20,7 +27,15 @@ export interface RedisServerOptions {
   password?: string;
 }
 
-/** A Redis for tests: a throwaway `redis-server` or the one `REDIS_URL` names. */
+/**
+ * A Redis for tests: a throwaway `redis-server` or the one `REDIS_URL` names.
+ *
+ * @example
+ * ```ts
+ * const redis: TestRedis = await startRedis();
+ * if (!redis.restartable) throw new Error('this test kills Redis: use startRedisServer()');
+ * ```
+ */
 export interface TestRedis {
   /** `redis://host:port`, with the password when one is required (and whatever `REDIS_URL` holds). */
   readonly url: string;
