@@ -115,6 +115,10 @@ export class RedisTokenStore implements TokenStore {
    * @returns The tokens, or `undefined` when none are stored (or they expired).
    * @throws {TokenStoreError} Redis failed or did not answer in time, or the entry is not
    *   a serialized TokenSet (`operation: 'get'`; the entry is not trusted).
+   * @example
+   * ```ts
+   * const tokens = await store.get(manager.key);
+   * ```
    */
   async get(key: string): Promise<TokenSet | undefined> {
     const { tokens } = this.keysFor(key);
@@ -129,6 +133,10 @@ export class RedisTokenStore implements TokenStore {
    * @param key - The manager's key.
    * @param tokens - The tokens to keep.
    * @throws {TokenStoreError} Redis failed or did not answer in time (`operation: 'set'`).
+   * @example
+   * ```ts
+   * await store.set('svc', TokenSet.fromResponse(body)); // PX until it expires
+   * ```
    */
   async set(key: string, tokens: TokenSet): Promise<void> {
     const until = keepUntil(tokens);
@@ -150,6 +158,10 @@ export class RedisTokenStore implements TokenStore {
    *
    * @param key - The manager's key.
    * @throws {TokenStoreError} Redis failed or did not answer in time (`operation: 'delete'`).
+   * @example
+   * ```ts
+   * await store.delete(manager.key); // what manager.clear() does
+   * ```
    */
   async delete(key: string): Promise<void> {
     await this.#delete(key, 'delete');
@@ -166,6 +178,17 @@ export class RedisTokenStore implements TokenStore {
    * @returns The lock, or `undefined` when another holder has it.
    * @throws {TokenStoreError} Redis failed or did not answer in time (`operation: 'lock'`;
    *   `release()` throws with `operation: 'unlock'`).
+   * @example
+   * ```ts
+   * const lock = await store.acquireLock('svc', 30_000);
+   * if (lock) {
+   *   try {
+   *     await store.set('svc', await provider.fetchToken());
+   *   } finally {
+   *     await lock.release();
+   *   }
+   * }
+   * ```
    */
   async acquireLock(key: string, ttlMs: number): Promise<TokenLock | undefined> {
     const names = this.keysFor(key);
@@ -197,6 +220,10 @@ export class RedisTokenStore implements TokenStore {
    * @param options - `timeoutMs` and `signal`.
    * @throws {TokenStoreError} The subscription failed or the store was closed
    *   (`operation: 'wait'`); the manager then polls instead.
+   * @example
+   * ```ts
+   * await store.waitForUpdate('svc', { timeoutMs: 1_000 }); // then read the store again
+   * ```
    */
   waitForUpdate(key: string, options: WaitForUpdateOptions): Promise<void> {
     return this.#updates.wait(this.keysFor(key).channel, options);
@@ -206,6 +233,11 @@ export class RedisTokenStore implements TokenStore {
    * Quits the store's own subscriber connection and wakes its waiters. The client you
    * passed stays open (quit it yourself); `get`, `set`, `delete` and locks keep working
    * through it, `waitForUpdate` rejects.
+   * @example
+   * ```ts
+   * await store.close();
+   * await redis.quit();
+   * ```
    */
   async close(): Promise<void> {
     await this.#updates.close();
