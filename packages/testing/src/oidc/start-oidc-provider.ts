@@ -96,21 +96,21 @@ export async function startOidcProvider(options: OidcProviderOptions = {}): Prom
   let slowDowns = 0;
   let handleProvider: (req: IncomingMessage, res: ServerResponse) => void = () => {};
   let provider: Provider | undefined;
+  const record = (params: Record<string, string>, authorization: string | undefined) => {
+    tokenRequests.push({ grantType: params.grant_type ?? null, params, authorization });
+  };
 
   const server = await listenOnLoopback(async (req, res) => {
     const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
     if (!provider) return sendJson(res, 503, { error: 'temporarily_unavailable' });
     if (path.startsWith('/interaction/')) return handleInteraction(provider, users, req, res);
-    if (req.method === 'POST' && path === '/token') {
+    if (req.method === 'POST' && path === '/token' && slowDowns > 0) {
+      // Only while a slow_down is queued is the body read here, to see the grant type.
       const body = await readBody(req);
       const params = Object.fromEntries(new URLSearchParams(body));
-      tokenRequests.push({
-        grantType: params.grant_type ?? null,
-        params,
-        authorization: req.headers.authorization,
-      });
-      if (params.grant_type === GRANT_TYPES.deviceCode && slowDowns > 0) {
+      if (params.grant_type === GRANT_TYPES.deviceCode) {
         slowDowns--;
+        record(params, req.headers.authorization);
         return sendJson(res, 400, { error: 'slow_down', error_description: 'poll less often' });
       }
       // oidc-provider reads an already consumed body from `req.body`.
@@ -130,6 +130,12 @@ export async function startOidcProvider(options: OidcProviderOptions = {}): Prom
   registerJwtBearerGrant(provider, keys.assertionIssuer, users);
   provider.use(async (ctx, next) => {
     await next();
+    if (ctx.method === 'POST' && ctx.path === '/token' && ctx.oidc?.body) {
+      const params = Object.fromEntries(
+        Object.entries(ctx.oidc.body).map(([name, value]) => [name, String(value)]),
+      );
+      record(params, ctx.get('authorization') || undefined);
+    }
     if (ctx.path === '/device/auth' && ctx.status === 200 && typeof ctx.body === 'object')
       (ctx.body as Record<string, unknown>).interval = timings.devicePollIntervalSeconds;
   });
