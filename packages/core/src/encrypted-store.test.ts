@@ -79,6 +79,33 @@ describe('encryptedStore', () => {
     );
   });
 
+  it('never quotes decrypted text in its error when the plaintext is not JSON', async () => {
+    const inner = new MemoryTokenStore();
+    const cryptoKey = await crypto.subtle.importKey('raw', key, 'AES-GCM', false, ['encrypt']);
+    const iv = crypto.getRandomValues(new Uint8Array(12));
+    const plaintext = new TextEncoder().encode(`{"accessToken":"${SECRET}" oops`);
+    const ciphertext = new Uint8Array(
+      await crypto.subtle.encrypt(
+        { name: 'AES-GCM', iv, additionalData: new TextEncoder().encode('k') },
+        cryptoKey,
+        plaintext,
+      ),
+    );
+    const b64url = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64url');
+    await inner.set(
+      'k',
+      new TokenSet({
+        accessToken: `v1.${b64url(iv)}.${b64url(ciphertext)}`,
+        tokenType: 'Encrypted-AES-GCM',
+      }),
+    );
+    const error = await encryptedStore(inner, { key })
+      .get('k')
+      .catch((e: unknown) => e);
+    expect(TokenStoreError.isInstance(error)).toBe(true);
+    expect(inspect(error, { depth: 10 })).not.toContain(SECRET);
+  });
+
   it('rejects a key of the wrong size at construction', () => {
     expect(() => encryptedStore(new MemoryTokenStore(), { key: new Uint8Array(10) })).toThrow(
       TypeError,

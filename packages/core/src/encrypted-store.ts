@@ -127,8 +127,15 @@ async function open(cryptoKey: CryptoKey, storeKey: string, envelope: TokenSet):
       { operation: 'get', cause: error },
     );
   }
+  let data: unknown;
   try {
-    return TokenSet.deserialize(JSON.parse(decoder.decode(plaintext)));
+    data = JSON.parse(decoder.decode(plaintext));
+  } catch {
+    // The parse error is dropped: its message quotes the text, which holds tokens.
+    throw new TokenStoreError('the decrypted tokens are not JSON', { operation: 'get' });
+  }
+  try {
+    return TokenSet.deserialize(data);
   } catch (error) {
     throw new TokenStoreError('the decrypted tokens are malformed', {
       operation: 'get',
