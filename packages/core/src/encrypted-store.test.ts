@@ -83,7 +83,7 @@ describe('encryptedStore', () => {
     const inner = new MemoryTokenStore();
     const cryptoKey = await crypto.subtle.importKey('raw', key, 'AES-GCM', false, ['encrypt']);
     const iv = crypto.getRandomValues(new Uint8Array(12));
-    const plaintext = new TextEncoder().encode(`{"accessToken":"${SECRET}" oops`);
+    const plaintext = new TextEncoder().encode(`${SECRET} is not JSON`);
     const ciphertext = new Uint8Array(
       await crypto.subtle.encrypt(
         { name: 'AES-GCM', iv, additionalData: new TextEncoder().encode('k') },
