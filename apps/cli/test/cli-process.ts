@@ -68,7 +68,11 @@ export function startCli(
         watchers.push({ pattern, resolve });
         result.then(
           (ended) =>
-            reject(new Error(`auth-cli exited (${ended.code}) without printing ${pattern}: ${ended.stderr}`)),
+            reject(
+              new Error(
+                `auth-cli exited (${ended.code}) without printing ${pattern}: ${ended.stderr}`,
+              ),
+            ),
           reject,
         );
       }),

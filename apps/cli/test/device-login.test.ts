@@ -38,7 +38,15 @@ describe('auth-cli with the device code grant, across processes', () => {
 
   it('logs in: prints the verification URI and user code, and finishes once the user approves', async () => {
     const login = startCli(
-      ['login', '--issuer', bed.issuer, '--client-id', bed.clients.device.clientId, '--scope', 'openid offline_access'],
+      [
+        'login',
+        '--issuer',
+        bed.issuer,
+        '--client-id',
+        bed.clients.device.clientId,
+        '--scope',
+        'openid offline_access',
+      ],
       env,
     );
     const [, verificationUri, userCode] = await login.waitForStderr(
@@ -85,7 +93,9 @@ describe('auth-cli with the device code grant, across processes', () => {
     const result = await runCli(['status', '--json'], env);
     outputs.push(result);
     expect(result.code, result.stderr).toBe(0);
-    const status = JSON.parse(result.stdout) as Record<string, any>;
+    const status = JSON.parse(result.stdout) as {
+      accessToken: { valid: boolean; expiresInSeconds: number };
+    };
     expect(status).toMatchObject({
       loggedIn: true,
       grant: 'device_code',

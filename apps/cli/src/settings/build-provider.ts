@@ -38,7 +38,9 @@ export function buildProvider(
 /** Names the flag beside each variable the message mentions: `AUTH_CLIENT_ID` → `--client-id/AUTH_CLIENT_ID`. */
 function withFlags(message: string): string {
   return message.replace(/\bAUTH_[A-Z_]+\b/g, (variable) => {
-    const spec = SETTING_SPECS.find((candidate) => `${ENV_PREFIX}${candidate.variable}` === variable);
+    const spec = SETTING_SPECS.find(
+      (candidate) => `${ENV_PREFIX}${candidate.variable}` === variable,
+    );
     return spec?.flag ? `--${spec.flag}/${variable}` : variable;
   });
 }

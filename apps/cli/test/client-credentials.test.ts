@@ -1,0 +1,106 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type OidcTestBed, startOidcProvider } from '@auth/testing/oidc';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { expectNoSecrets, runCli, storedTokens, tempStateDir } from './cli-process.js';
+
+describe('auth-cli with client credentials and a config file', () => {
+  let bed: OidcTestBed;
+  let state: Awaited<ReturnType<typeof tempStateDir>>;
+  let env: Record<string, string>;
+  const grantsSince = (count: number) => bed.tokenRequests.slice(count).map((r) => r.grantType);
+  const writeConfig = async (settings: Record<string, unknown>) => {
+    const path = join(state.dir, 'auth.json');
+    await writeFile(path, JSON.stringify(settings));
+    return path;
+  };
+
+  beforeAll(async () => {
+    bed = await startOidcProvider();
+  });
+  afterAll(() => bed.close());
+  beforeEach(async () => {
+    state = await tempStateDir();
+    env = { AUTH_CLI_STATE_DIR: state.dir, HOME: state.dir };
+  });
+  afterEach(() => state.remove());
+
+  it('logs in from a config file; token reuses the token, --refresh signs in again, logout revokes it', async () => {
+    const { clientId, clientSecret } = bed.clients.basic;
+    const config = await writeConfig({ issuer: bed.issuer, clientId, clientSecret });
+    const login = await runCli(['login', '--client-credentials', '--config', config], env);
+    expect(login.code, login.stderr).toBe(0);
+    expect(login.stdout).toContain('Logged in with client credentials');
+
+    const before = bed.tokenRequests.length;
+    const first = await runCli(['token', '--config', config], env);
+    expect(first.code, first.stderr).toBe(0);
+    expect(grantsSince(before)).toEqual([]);
+    const renewed = await runCli(['token', '--refresh', '--config', config], env);
+    expect(renewed.code, renewed.stderr).toBe(0);
+    expect(grantsSince(before)).toEqual(['client_credentials']);
+    expect(renewed.stdout.trim()).not.toBe(first.stdout.trim());
+
+    const status = await runCli(['status', '--config', config], env);
+    expect(status.code, status.stderr).toBe(0);
+    expect(status.stdout).toContain('clientSecret: set');
+    expect(status.stdout).toMatch(/Access token: valid, expires in/);
+
+    const token = renewed.stdout.trim();
+    expect(await bed.inspectToken(token)).toBeDefined();
+    const logout = await runCli(['logout', '--config', config], env);
+    expect(logout.code, logout.stderr).toBe(0);
+    expect(logout.stdout).toContain('revoked the access token');
+    expect(await bed.inspectToken(token)).toBeUndefined();
+    expectNoSecrets([login, status, logout], [clientSecret, first.stdout.trim(), token]);
+  });
+
+  it('reads the config file named by AUTH_CLI_CONFIG; without the secret later, the provider refuses the client (exit 4)', async () => {
+    const { clientId, clientSecret } = bed.clients.basic;
+    const login = await runCli(['login', '--client-credentials', '--issuer', bed.issuer], {
+      ...env,
+      AUTH_CLI_CONFIG: await writeConfig({ clientId, clientSecret }),
+    });
+    expect(login.code, login.stderr).toBe(0);
+    const missing = await runCli(['token', '--refresh'], env);
+    expect(missing.code).toBe(4);
+    expect(missing.stderr).toContain('invalid_client');
+    expect(missing.stderr).toContain('check the client id and secret');
+  });
+
+  it('takes a flag over the environment, and the environment over the config file', async () => {
+    const { clientId, clientSecret } = bed.clients.basic;
+    const config = await writeConfig({ issuer: bed.issuer, clientId: 'nobody', clientSecret });
+    const envWins = await runCli(['login', '--client-credentials', '--config', config], {
+      ...env,
+      AUTH_CLIENT_ID: clientId,
+    });
+    expect(envWins.code, envWins.stderr).toBe(0);
+    const flagWins = await runCli(
+      ['login', '--client-credentials', '--config', config, '--client-id', 'nobody'],
+      { ...env, AUTH_CLIENT_ID: clientId },
+    );
+    expect(flagWins.code).toBe(4);
+    expect(flagWins.stderr).toContain('invalid_client');
+    expect(flagWins.stderr).not.toContain(clientSecret);
+  });
+
+  it('a wrong client secret is refused with exit 4 without printing it', async () => {
+    const result = await runCli(
+      [
+        'login',
+        '--client-credentials',
+        '--issuer',
+        bed.issuer,
+        '--client-id',
+        bed.clients.basic.clientId,
+      ],
+      { ...env, AUTH_CLIENT_SECRET: 'wrong-secret-value' },
+    );
+    expect(result.code).toBe(4);
+    expect(result.stderr).toContain('rejected the client');
+    expect(result.stderr).not.toContain('wrong-secret-value');
+    expect(await runCli(['status'], env)).toMatchObject({ code: 5 });
+    await expect(storedTokens(state.dir)).rejects.toThrow();
+  });
+});

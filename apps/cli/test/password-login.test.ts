@@ -1,0 +1,158 @@
+import { revokeToken } from '@auth/oauth';
+import { type OidcTestBed, startOidcProvider } from '@auth/testing/oidc';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type CliResult,
+  expectNoSecrets,
+  runCli,
+  storedTokens,
+  tempStateDir,
+} from './cli-process.js';
+
+describe('auth-cli with the password grant, across processes', () => {
+  let bed: OidcTestBed;
+  let state: Awaited<ReturnType<typeof tempStateDir>>;
+  /** The environment of every run: state folder and client secret, but no password. */
+  let env: Record<string, string>;
+  const outputs: CliResult[] = [];
+  const alice = { username: 'alice', password: 'alice-password-1' };
+  const grantsSince = (count: number) => bed.tokenRequests.slice(count).map((r) => r.grantType);
+
+  const loginArgs = () => [
+    'login',
+    '--password',
+    '--issuer',
+    bed.issuer,
+    '--client-id',
+    bed.clients.user.clientId,
+    '--username',
+    alice.username,
+    '--scope',
+    'openid offline_access',
+  ];
+  const revokeStoredRefreshToken = async () => {
+    const tokens = (await storedTokens(state.dir))!;
+    await revokeToken({
+      issuer: bed.issuer,
+      ...bed.clients.user,
+      token: tokens.refreshToken!,
+      tokenTypeHint: 'refresh_token',
+    });
+    return tokens;
+  };
+
+  beforeAll(async () => {
+    bed = await startOidcProvider();
+    state = await tempStateDir();
+    env = {
+      AUTH_CLI_STATE_DIR: state.dir,
+      HOME: state.dir,
+      AUTH_CLIENT_SECRET: bed.clients.user.clientSecret,
+    };
+  });
+  afterAll(async () => {
+    await bed.close();
+    await state.remove();
+  });
+
+  it('logs in with --password (password from AUTH_PASSWORD); `token` in the next process needs no password and makes no request', async () => {
+    const login = await runCli(loginArgs(), { ...env, AUTH_PASSWORD: alice.password });
+    outputs.push(login);
+    expect(login.code, login.stderr).toBe(0);
+    expect(login.stdout).toContain('Logged in with the password grant as alice');
+
+    const before = bed.tokenRequests.length;
+    const token = await runCli(['token'], env);
+    expect(token.code, token.stderr).toBe(0);
+    expect(grantsSince(before)).toEqual([]);
+    expect(await bed.inspectToken(token.stdout.trim())).toMatchObject({ accountId: 'alice' });
+
+    const status = await runCli(['status', '--json'], env);
+    outputs.push(status);
+    expect(JSON.parse(status.stdout)).toMatchObject({
+      loggedIn: true,
+      grant: 'password',
+      username: 'alice',
+      refreshToken: 'set',
+      provider: { clientId: bed.clients.user.clientId, clientSecret: 'set' },
+    });
+  });
+
+  it('with a password configured, a refused refresh token is followed by a new password login', async () => {
+    await revokeStoredRefreshToken();
+    const before = bed.tokenRequests.length;
+    const result = await runCli(['token', '--refresh'], { ...env, AUTH_PASSWORD: alice.password });
+    expect(result.code, result.stderr).toBe(0);
+    expect(grantsSince(before)).toEqual(['refresh_token', 'password']);
+    expect(await bed.inspectToken(result.stdout.trim())).toMatchObject({ accountId: 'alice' });
+  });
+
+  it('without a password, a refused refresh token ends the session: exit 5, "run auth-cli login", tokens removed', async () => {
+    const revoked = await revokeStoredRefreshToken();
+    const expired = await runCli(['token', '--refresh'], env);
+    outputs.push(expired);
+    expect(expired.code).toBe(5);
+    expect(expired.stdout).toBe('');
+    expect(expired.stderr).toContain('your login has expired');
+    expect(expired.stderr).toContain('run `auth-cli login`');
+    expect(await storedTokens(state.dir)).toBeUndefined();
+
+    const again = await runCli(['token'], env);
+    outputs.push(again);
+    expect(again.code).toBe(5);
+    expect(again.stderr).toContain('auth-cli login');
+    expect(again.stdout).not.toContain(revoked.accessToken);
+  });
+
+  it('login again reuses the saved issuer, client and username: only the password is needed', async () => {
+    const login = await runCli(['login'], { ...env, AUTH_PASSWORD: alice.password });
+    outputs.push(login);
+    expect(login.code, login.stderr).toBe(0);
+    expect(login.stdout).toContain('as alice');
+    expect((await runCli(['token'], env)).code).toBe(0);
+  });
+
+  it('a wrong password fails with exit 4 and a clear message, and keeps the current login', async () => {
+    const kept = (await storedTokens(state.dir))!;
+    const wrong = await runCli(loginArgs(), { ...env, AUTH_PASSWORD: 'not-her-password' });
+    outputs.push(wrong);
+    expect(wrong.code).toBe(4);
+    expect(wrong.stderr).toContain('the provider rejected the credentials: invalid_grant');
+    expect(wrong.stderr).not.toContain('not-her-password');
+    expect((await storedTokens(state.dir))!.accessToken).toBe(kept.accessToken);
+  });
+
+  it('--password-stdin reads the password from standard input', async () => {
+    const login = await runCli([...loginArgs(), '--password-stdin'], env, `${alice.password}\n`);
+    outputs.push(login);
+    expect(login.code, login.stderr).toBe(0);
+  });
+
+  it('a user with a second factor logs in with --totp, and is refused without it', async () => {
+    const bob = ['--username', 'bob'];
+    const args = [...loginArgs(), ...bob];
+    const withoutCode = await runCli(args, { ...env, AUTH_PASSWORD: 'bob-password-2' });
+    outputs.push(withoutCode);
+    expect(withoutCode.code).toBe(4);
+    expect(withoutCode.stderr).toContain('invalid_grant');
+
+    const login = await runCli([...args, '--totp', bed.totp('bob')], {
+      ...env,
+      AUTH_PASSWORD: 'bob-password-2',
+    });
+    outputs.push(login);
+    expect(login.code, login.stderr).toBe(0);
+    expect(login.stdout).toContain('as bob');
+    const token = await runCli(['token'], env);
+    expect(await bed.inspectToken(token.stdout.trim())).toMatchObject({ accountId: 'bob' });
+  });
+
+  it('printed no password, client secret or refresh token', async () => {
+    expectNoSecrets(outputs, [
+      alice.password,
+      'bob-password-2',
+      bed.clients.user.clientSecret,
+      (await storedTokens(state.dir))!.refreshToken!,
+    ]);
+  });
+});
