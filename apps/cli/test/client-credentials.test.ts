@@ -103,4 +103,28 @@ describe('auth-cli with client credentials and a config file', () => {
     expect(await runCli(['status'], env)).toMatchObject({ code: 5 });
     await expect(storedTokens(state.dir)).rejects.toThrow();
   });
+
+  it('keeps the login when revocation fails (exit 4); logout --local then forgets it without revoking', async () => {
+    const { clientId, clientSecret } = bed.clients.basic;
+    const args = ['--issuer', bed.issuer, '--client-id', clientId];
+    const login = await runCli(['login', '--client-credentials', ...args], {
+      ...env,
+      AUTH_CLIENT_SECRET: clientSecret,
+    });
+    expect(login.code, login.stderr).toBe(0);
+    const token = (await storedTokens(state.dir))!.accessToken;
+
+    const refused = await runCli(['logout'], { ...env, AUTH_CLIENT_SECRET: 'wrong-secret-value' });
+    expect(refused.code).toBe(4);
+    expect(refused.stderr).toContain('could not revoke the access token');
+    expect(refused.stderr).toContain('auth-cli logout --local');
+    expect(refused.stderr).not.toContain('wrong-secret-value');
+    expect((await storedTokens(state.dir))!.accessToken).toBe(token);
+
+    const local = await runCli(['logout', '--local'], env);
+    expect(local.code, local.stderr).toBe(0);
+    expect(local.stdout).toContain('Logged out: removed the stored tokens');
+    expect(await bed.inspectToken(token)).toBeDefined();
+    expect((await runCli(['token'], env)).code).toBe(5);
+  });
 });

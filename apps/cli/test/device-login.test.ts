@@ -156,6 +156,34 @@ describe('auth-cli with the device code grant, across processes', () => {
     expect(JSON.parse(status.stdout)).toMatchObject({ loggedIn: false });
   });
 
+  it('a denied device login fails with exit 4 and stays logged out', async () => {
+    const login = startCli(['login'], {
+      ...env,
+      AUTH_ISSUER: bed.issuer,
+      AUTH_CLIENT_ID: bed.clients.device.clientId,
+    });
+    const [, , userCode] = await login.waitForStderr(/open (\S+) and enter the code: (\S+)/);
+    await bed.denyDevice(userCode!);
+    const result = await login.result;
+    outputs.push(result);
+    expect(result.code).toBe(4);
+    expect(result.stderr).toContain('the login was denied');
+    expect((await runCli(['status'], env)).code).toBe(5);
+  });
+
+  it('Ctrl-C while waiting for the approval stops the login with exit 130', async () => {
+    const login = startCli(['login'], {
+      ...env,
+      AUTH_ISSUER: bed.issuer,
+      AUTH_CLIENT_ID: bed.clients.device.clientId,
+    });
+    await login.waitForStderr(/enter the code: \S+/);
+    login.child.kill('SIGINT');
+    const result = await login.result;
+    expect(result.code).toBe(130);
+    expect(result.stderr).toContain('auth-cli: interrupted');
+  });
+
   it('printed no token outside `token`: not in login, status, logout or errors', () => {
     expect(issued.length).toBeGreaterThanOrEqual(4);
     expect(outputs.length).toBeGreaterThanOrEqual(5);

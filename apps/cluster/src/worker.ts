@@ -6,11 +6,10 @@ import { RedisTokenStore } from '@auth/store-redis';
 import { Redis } from 'ioredis';
 import type { CoordinatorMessage, WorkerMessage, WorkerReport, WorkerSetup } from './messages.js';
 
-/**
- * One worker of the fleet, run as a forked process: waits for its setup, connects to
- * Redis, reports ready, and on `go` makes its API requests through `createAuthFetch`
- * with a `TokenManager` over the shared `RedisTokenStore`, then reports and exits.
- */
+// One worker of the fleet, run as a forked process: waits for its setup, connects to
+// Redis, reports ready, and on `go` makes its API requests through `createAuthFetch`
+// with a `TokenManager` over the shared `RedisTokenStore`, then reports and exits.
+
 const send = (message: WorkerMessage) =>
   new Promise<void>((resolve) => process.send!(message, () => resolve()));
 
