@@ -132,10 +132,12 @@ function describeOAuthError(error: OAuthError): { message: string; exitCode: Exi
   }
 }
 
+/** The innermost cause's system code or message (e.g. `ECONNREFUSED`): why the network failed. */
 function causeDetail(error: Error): string {
-  const cause = error.cause;
-  if (!(cause instanceof Error)) return '';
-  const inner = cause.cause instanceof Error ? cause.cause : cause;
-  const code = (inner as { code?: unknown }).code;
-  return typeof code === 'string' ? ` (${code})` : '';
+  let innermost: Error = error;
+  for (let depth = 0; depth < 5 && innermost.cause instanceof Error; depth++)
+    innermost = innermost.cause;
+  if (innermost === error) return '';
+  const code = (innermost as { code?: unknown }).code;
+  return ` (${typeof code === 'string' ? code : innermost.message})`;
 }

@@ -88,6 +88,7 @@ describe('auth-cli usage, help and failures before any login', () => {
     );
     expect(result.code).toBe(3);
     expect(result.stderr).toContain('could not reach the provider');
+    expect(result.stderr).toContain('ECONNREFUSED');
     expect(result.stderr).not.toContain('unreachable-secret');
   });
 
