@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AuthError } from './errors.js';
+import { MemoryTokenStore } from './memory-token-store.js';
 import { deferred, scriptedProvider, testClock } from './testing/scripted-provider.js';
 import { TokenManager } from './token-manager.js';
 
@@ -135,6 +136,29 @@ describe('TokenManager: 401 without storms', () => {
     gate.resolve();
     expect((await renewal).accessToken).toBe('fetched-2');
     expect((await meanwhile).accessToken).toBe('fetched-2');
+  });
+
+  it('forceRefresh() in a fresh process renews the stored token instead of adopting it', async () => {
+    const clock = testClock();
+    const { provider, state } = scriptedProvider({ clock });
+    const store = new MemoryTokenStore({ now: clock.now });
+    const stored = await new TokenManager({ provider, store, now: clock.now }).getToken();
+    const fresh = new TokenManager({ provider, store, now: clock.now });
+    const renewed = await fresh.forceRefresh();
+    expect(renewed.accessToken).not.toBe(stored.accessToken);
+    expect(state.fetches).toBe(2);
+  });
+
+  it('forceRefresh({ rejected }) in a fresh process does not adopt the rejected token from the store', async () => {
+    const clock = testClock();
+    const { provider, state } = scriptedProvider({ clock });
+    const store = new MemoryTokenStore({ now: clock.now });
+    const stored = await new TokenManager({ provider, store, now: clock.now }).getToken();
+    const fresh = new TokenManager({ provider, store, now: clock.now });
+    expect((await fresh.forceRefresh({ rejected: stored.accessToken })).accessToken).toBe(
+      'fetched-2',
+    );
+    expect(state.fetches).toBe(2);
   });
 
   it('forceRefresh() without rejected always asks for a new token', async () => {

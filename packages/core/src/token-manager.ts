@@ -186,6 +186,9 @@ export class TokenManager {
     }
     if (current && (rejectedToken === undefined || current.accessToken === rejectedToken)) {
       this.#rejectedToken = current.accessToken;
+    } else if (!current) {
+      // Nothing in memory yet (a fresh process): the token being replaced is the stored one.
+      this.#rejectedToken = rejectedToken ?? (await this.#store.get())?.accessToken;
     }
     return this.#toCallerError(raceSignal(this.#join(), options.signal));
   }
