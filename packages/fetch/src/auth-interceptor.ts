@@ -49,7 +49,9 @@ export function authInterceptor(
   return (dispatch) =>
     function authInterceptorDispatch(opts, handler) {
       const url = requestUrl(opts);
-      if (url === undefined || !policy.covers(url)) return dispatch(opts, handler);
+      if (url === undefined || !policy.covers(url.origin, url.pathname)) {
+        return dispatch(opts, handler);
+      }
       new AuthDispatchHandler(policy, dispatch, opts, handler, url).send();
       return true;
     };

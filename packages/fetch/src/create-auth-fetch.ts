@@ -7,6 +7,7 @@ import {
   outgoingRequest,
   redirectHop,
 } from './internal/outgoing-request.js';
+import { RequestTargets } from './internal/request-targets.js';
 
 /** A function with `fetch`'s signature. */
 export type FetchFunction = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
@@ -65,28 +66,24 @@ export interface AuthFetchOptions extends AuthScopeOptions {
 export function createAuthFetch(options: AuthFetchOptions): FetchFunction {
   const baseUrl = parseBaseUrl(options?.baseUrl);
   const policy = new AuthPolicy(options, baseUrl);
+  const targets = new RequestTargets(policy, baseUrl);
   const wrapped = options.fetch;
   if (wrapped !== undefined && typeof wrapped !== 'function')
     throw new TypeError('fetch must be a function');
   const send: FetchFunction = wrapped ?? ((input, init) => globalThis.fetch(input, init));
 
   const authFetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
-    let hop = await outgoingRequest(input, init, baseUrl);
+    const first = outgoingRequest(input, init, targets);
+    let hop = first instanceof Promise ? await first : first;
     let redirects = 0;
     let retries = 0;
     for (;;) {
-      const sent = policy.covers(hop.url) ? await withCredentials(policy, hop) : undefined;
-      const response = await send(hop.url.href, {
-        ...hop.init,
-        method: hop.method,
-        headers: sent?.headers ?? hop.headers,
-        body: hop.body?.value,
-        redirect: 'manual',
-        signal: hop.signal,
-      });
+      const sent = hop.target.covered ? await withCredentials(policy, hop) : undefined;
+      const response = await send(hop.target.href, fetchInit(hop, sent?.headers ?? hop.headers));
       const status = response.status;
       if (status === 401 && sent?.retryable && policy.mayRetry(retries + 1)) {
-        if (await shouldRetry(policy, retries + 1, sent.request, response, hop.signal)) {
+        const request = sentRequest(hop, sent.headers);
+        if (await shouldRetry(policy, retries + 1, request, response, hop.signal)) {
           retries++;
           await discard(response);
           continue;
@@ -97,9 +94,9 @@ export function createAuthFetch(options: AuthFetchOptions): FetchFunction {
         return markRedirected(response, redirects);
       if (hop.redirect === 'error') {
         await discard(response);
-        throw new TypeError(`redirect mode is "error" and ${hop.url.origin} answered ${status}`);
+        throw new TypeError(`redirect mode is "error" and ${hop.target.origin} answered ${status}`);
       }
-      const next = redirectHop(hop, response, redirects);
+      const next = redirectHop(hop, response, redirects, targets);
       if (next === undefined) return markRedirected(response, redirects);
       await discard(response);
       hop = next;
@@ -110,9 +107,8 @@ export function createAuthFetch(options: AuthFetchOptions): FetchFunction {
 }
 
 interface SentCredentials {
+  /** The headers sent: the caller's with the strategy's added. */
   headers: Headers | Record<string, string>;
-  /** The request as sent (credentials included), for `onUnauthorized`. */
-  request: LazyAuthRequest;
   /** False when the body cannot be resent or the caller's headers overrode the strategy's. */
   retryable: boolean;
 }
@@ -120,9 +116,10 @@ interface SentCredentials {
 async function withCredentials(policy: AuthPolicy, hop: OutgoingRequest): Promise<SentCredentials> {
   const method = hop.method.toUpperCase();
   const bytes = hop.body?.bytes;
-  const credentials = await policy.credentials(
-    new LazyAuthRequest(method, hop.url, hop.headers, bytes),
+  const obtained = policy.credentials(
+    new LazyAuthRequest(method, hop.target.href, hop.headers, bytes),
   );
+  const credentials = obtained instanceof Promise ? await obtained : obtained;
   let headers: Headers | Record<string, string> = credentials;
   let overridden = false;
   if (hop.headers !== undefined) {
@@ -133,11 +130,12 @@ async function withCredentials(policy: AuthPolicy, hop: OutgoingRequest): Promis
     }
     headers = merged;
   }
-  return {
-    headers,
-    request: new LazyAuthRequest(method, hop.url, headers, bytes),
-    retryable: !overridden && (hop.body?.replayable ?? true),
-  };
+  return { headers, retryable: !overridden && (hop.body?.replayable ?? true) };
+}
+
+/** The request as it was sent, credentials included, for `onUnauthorized`. */
+function sentRequest(hop: OutgoingRequest, headers: Headers | Record<string, string>) {
+  return new LazyAuthRequest(hop.method.toUpperCase(), hop.target.href, headers, hop.body?.bytes);
 }
 
 async function shouldRetry(
@@ -154,6 +152,16 @@ async function shouldRetry(
     await discard(response);
     throw error;
   }
+}
+
+/** The `RequestInit` of one hop; members left at fetch's defaults are left out (less work for fetch). */
+function fetchInit(hop: OutgoingRequest, headers: HeadersInit | undefined): RequestInit {
+  const init: RequestInit = { ...hop.init, redirect: 'manual' };
+  if (headers !== undefined) init.headers = headers;
+  if (hop.method !== 'GET') init.method = hop.method;
+  if (hop.body !== undefined) init.body = hop.body.value;
+  if (hop.signal !== undefined) init.signal = hop.signal;
+  return init;
 }
 
 /** Lets go of a response that is not handed to the caller. */

@@ -11,6 +11,7 @@ import { CredentialScope } from './credential-scope.js';
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the check for header injection
 const UNSAFE_HEADER_VALUE = /[\x00\r\n]/;
+const MAX_CHECKED_NAMES = 32;
 
 /**
  * The options both adapters share, checked once at construction: which URLs get
@@ -20,6 +21,8 @@ export class AuthPolicy {
   readonly #strategy: AuthStrategy;
   readonly #scope: CredentialScope;
   readonly #retry: AuthRetryPolicy;
+  /** Header name → the last value that passed the check. */
+  readonly #lastChecked = new Map<string, string>();
 
   /**
    * @param options - The shared options.
@@ -42,25 +45,40 @@ export class AuthPolicy {
     });
   }
 
-  /** Whether `url` gets credentials. */
-  covers(url: URL): boolean {
-    return this.#scope.covers(url);
+  /** Whether a request to `origin` and `pathname` gets credentials. */
+  covers(origin: string, pathname: string): boolean {
+    return this.#scope.covers(origin, pathname);
   }
 
   /**
-   * The strategy's headers for `request`, checked so nothing can inject a header.
+   * The strategy's headers for `request`, checked so nothing can inject a header. A sync
+   * strategy's headers come back without a promise, saving the steady-state path an
+   * async step.
    *
    * @throws {AuthenticationError} The strategy failed (`cause`) or returned an unsafe header.
    */
-  async credentials(request: AuthRequest): Promise<Record<string, string>> {
-    let headers: Record<string, string>;
+  credentials(request: AuthRequest): Record<string, string> | Promise<Record<string, string>> {
+    let result: ReturnType<AuthStrategy['authenticate']>;
     try {
-      headers = await this.#strategy.authenticate(request);
+      result = this.#strategy.authenticate(request);
     } catch (error) {
       throw asAuthenticationError(error, request.url);
     }
+    if (!(result instanceof Promise)) return this.#checked(result, request);
+    return result.then(
+      (headers) => this.#checked(headers, request),
+      (error: unknown) => {
+        throw asAuthenticationError(error, request.url);
+      },
+    );
+  }
+
+  #checked(headers: Record<string, string>, request: AuthRequest): Record<string, string> {
     for (const name in headers) {
-      if (!HEADER_NAME.test(name) || UNSAFE_HEADER_VALUE.test(String(headers[name]))) {
+      const value = headers[name];
+      // A strategy sends the same headers again and again: check each value once.
+      if (this.#lastChecked.get(name) === value) continue;
+      if (!HEADER_NAME.test(name) || typeof value !== 'string' || UNSAFE_HEADER_VALUE.test(value)) {
         throw new AuthenticationError(
           `the strategy returned an unsafe "${safeName(name)}" header`,
           {
@@ -68,6 +86,8 @@ export class AuthPolicy {
           },
         );
       }
+      if (this.#lastChecked.size < MAX_CHECKED_NAMES || this.#lastChecked.has(name))
+        this.#lastChecked.set(name, value);
     }
     return headers;
   }

@@ -4,22 +4,39 @@ import type { AuthRequest } from '@auth/core';
 export type HeaderSource = Headers | Record<string, string> | readonly string[];
 
 /**
- * The {@link AuthRequest} a strategy sees. Its `headers` are built only when a strategy
- * reads them, so the common case (a bearer token that ignores the request) costs no
- * `Headers` object per request.
+ * The {@link AuthRequest} a strategy sees. Its `url` and `headers` are built only when a
+ * strategy reads them, so the common case (a bearer token that ignores the request)
+ * parses no URL and builds no `Headers` per request.
  */
 export class LazyAuthRequest implements AuthRequest {
   readonly method: string;
-  readonly url: URL;
   readonly body: Uint8Array | undefined;
   readonly #source: HeaderSource | undefined;
+  #url: URL | string;
   #headers: Headers | undefined;
 
-  constructor(method: string, url: URL, source: HeaderSource | undefined, body?: Uint8Array) {
+  /**
+   * @param method - The method, upper case.
+   * @param url - The URL, or its `href` (parsed when a strategy first reads `url`).
+   * @param source - The headers as the adapter holds them.
+   * @param body - The exact body bytes, when buffered.
+   */
+  constructor(
+    method: string,
+    url: URL | string,
+    source: HeaderSource | undefined,
+    body?: Uint8Array,
+  ) {
     this.method = method;
-    this.url = url;
+    this.#url = url;
     this.#source = source;
     this.body = body;
+  }
+
+  /** The request URL. */
+  get url(): URL {
+    if (typeof this.#url === 'string') this.#url = new URL(this.#url);
+    return this.#url;
   }
 
   /** A copy of the request's headers; changing it changes nothing that is sent. */

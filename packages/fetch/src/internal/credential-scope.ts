@@ -34,13 +34,14 @@ export class CredentialScope {
   }
 
   /**
-   * Whether `url` gets credentials.
+   * Whether a request gets credentials.
    *
-   * @param url - The request URL.
+   * @param origin - The request URL's origin.
+   * @param pathname - The request URL's path, without the query.
    * @returns `true` for an allowed origin and a path that is not excluded.
    */
-  covers(url: URL): boolean {
-    return this.#origins.has(url.origin) && !this.#excluded(url.pathname);
+  covers(origin: string, pathname: string): boolean {
+    return this.#origins.has(origin) && !this.#excluded(pathname);
   }
 
   /** The allowed origins, for diagnostics. */

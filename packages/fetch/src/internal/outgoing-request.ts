@@ -1,8 +1,9 @@
 import { type PreparedBody, prepareBody, prepareRequestBody } from './request-body.js';
+import type { RequestTarget, RequestTargets } from './request-targets.js';
 
 /** One hop of a request as `createAuthFetch` sends it; a redirect makes the next one. */
 export interface OutgoingRequest {
-  readonly url: URL;
+  readonly target: RequestTarget;
   /** The method as the caller spelled it (fetch normalises the standard ones itself). */
   readonly method: string;
   /** A private copy of the caller's headers; `undefined` when the caller gave none. */
@@ -31,22 +32,23 @@ const REQUEST_MEMBERS = [
 
 /**
  * Turns `fetch`'s arguments into the first hop: the URL resolved against `baseUrl`, a copy
- * of the headers (the caller's objects are never changed) and a prepared body.
+ * of the headers (the caller's objects are never changed) and a prepared body. Without a
+ * body to read it answers at once, so the common GET takes no extra async step.
  *
  * @throws {TypeError} A URL that cannot be parsed.
  */
-export async function outgoingRequest(
+export function outgoingRequest(
   input: RequestInfo | URL,
   init: RequestInit | undefined,
-  baseUrl: URL | undefined,
-): Promise<OutgoingRequest> {
+  targets: RequestTargets,
+): OutgoingRequest | Promise<OutgoingRequest> {
   if (typeof input === 'object' && !(input instanceof URL)) {
-    return fromRequest(init === undefined ? input : new Request(input, init));
+    return fromRequest(init === undefined ? input : new Request(input, init), targets);
   }
-  const url = typeof input === 'string' ? new URL(input, baseUrl) : input;
+  const target = targets.resolve(input);
   if (init === undefined) {
     return {
-      url,
+      target,
       method: 'GET',
       headers: undefined,
       body: undefined,
@@ -56,25 +58,25 @@ export async function outgoingRequest(
     };
   }
   const { method, headers, body, signal, redirect, ...rest } = init;
-  const prepared = await prepareBody(body);
-  return {
-    url,
+  const hop = (prepared: PreparedBody | undefined): OutgoingRequest => ({
+    target,
     method: method ?? 'GET',
     headers: withContentType(headers === undefined ? undefined : new Headers(headers), prepared),
     body: prepared,
     signal: signal ?? undefined,
     redirect: redirect ?? 'follow',
     init: rest,
-  };
+  });
+  return body === undefined || body === null ? hop(undefined) : prepareBody(body).then(hop);
 }
 
-async function fromRequest(request: Request): Promise<OutgoingRequest> {
+async function fromRequest(request: Request, targets: RequestTargets): Promise<OutgoingRequest> {
   const init: Record<string, unknown> = {};
   for (const member of REQUEST_MEMBERS) {
     if (request[member] !== undefined) init[member] = request[member];
   }
   return {
-    url: new URL(request.url),
+    target: targets.resolve(request.url),
     method: request.method,
     headers: new Headers(request.headers),
     body: await prepareRequestBody(request),
@@ -104,6 +106,7 @@ export function isRedirectStatus(status: number): boolean {
  * @param hop - The hop that was redirected.
  * @param response - The redirect response.
  * @param count - Redirects followed so far.
+ * @param targets - Decides whether the next hop gets credentials.
  * @returns The next hop, or `undefined` when the response has no `Location` (it is final).
  * @throws {TypeError} Too many redirects, a bad `Location`, or a streamed body that cannot be resent.
  */
@@ -111,13 +114,14 @@ export function redirectHop(
   hop: OutgoingRequest,
   response: Response,
   count: number,
+  targets: RequestTargets,
 ): OutgoingRequest | undefined {
   const location = response.headers.get('location');
   if (location === null) return undefined;
   if (count >= MAX_REDIRECTS) throw new TypeError(`more than ${MAX_REDIRECTS} redirects`);
   let url: URL;
   try {
-    url = new URL(location, hop.url);
+    url = new URL(location, hop.target.href);
   } catch {
     throw new TypeError('the redirect Location is not a valid URL');
   }
@@ -132,7 +136,7 @@ export function redirectHop(
     throw new TypeError('cannot follow a redirect with a streamed request body');
   const drop = [
     ...(toGet ? BODY_HEADERS : []),
-    ...(url.origin !== hop.url.origin ? CREDENTIAL_HEADERS : []),
+    ...(url.origin !== hop.target.origin ? CREDENTIAL_HEADERS : []),
   ];
   let headers = hop.headers;
   if (headers !== undefined && drop.length > 0) {
@@ -141,7 +145,7 @@ export function redirectHop(
   }
   return {
     ...hop,
-    url,
+    target: targets.ofUrl(url),
     method: toGet ? 'GET' : hop.method,
     headers,
     body: toGet ? undefined : hop.body,
