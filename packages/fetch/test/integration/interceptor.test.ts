@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import { inspect } from 'node:util';
 import { AuthenticationError, apiKeyAuth, bearerAuth, tokenAuth } from '@auth/core';
 import { Agent, interceptors, request, fetch as undiciFetch } from 'undici';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -224,6 +225,54 @@ describe('authInterceptor 401 handling', () => {
     expect(streamed.headers['www-authenticate']).toContain('invalid_token');
     expect(await streamed.body.json()).toEqual({ error: 'invalid_token' });
     expect(fixture.api.requests).toHaveLength(1);
+  });
+
+  it('hands back the 401 of a fetch with a body, which reaches the dispatcher as a stream', async () => {
+    const dispatcher = composed(
+      authInterceptor({ auth: tokenAuth(fixture.manager), origins: [fixture.api.url] }),
+    );
+    await revokeCurrentToken();
+    const response = await undiciFetch(`${fixture.api.url}/posted`, {
+      dispatcher,
+      method: 'POST',
+      body: 'payload',
+    });
+    expect(response.status).toBe(401);
+    await response.text();
+    expect(fixture.api.requests.map((r) => r.body)).toEqual(['payload']);
+  });
+
+  it('does not dispatch the retry when the caller aborted while credentials were renewed', async () => {
+    const controller = new AbortController();
+    const reason = new Error('caller gave up');
+    const dispatcher = composed(
+      authInterceptor({
+        auth: {
+          authenticate: () => ({ Authorization: 'Bearer refused' }),
+          onUnauthorized: async () => {
+            controller.abort(reason);
+            return true;
+          },
+        },
+        origins: [fixture.api.url],
+      }),
+    );
+    const outcome = await request(`${fixture.api.url}/aborted`, {
+      dispatcher,
+      signal: controller.signal,
+    }).catch((e: unknown) => e);
+    expect(outcome).toBe(reason);
+    expect(fixture.api.requests).toHaveLength(1);
+  });
+
+  it('shows no secret when the interceptor is inspected', () => {
+    const secret = 'interceptor-secret-token';
+    const interceptor = authInterceptor({ auth: bearerAuth(secret), origins: [allowed.url] });
+    const dispatch = interceptor(() => true);
+    for (const value of [interceptor, dispatch]) {
+      expect(inspect(value, { showHidden: true, depth: 5 })).not.toContain(secret);
+      expect(String(value)).not.toContain(secret);
+    }
   });
 
   it('hands back the held 401 unchanged when the policy declines', async () => {

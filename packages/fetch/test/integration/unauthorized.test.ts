@@ -120,6 +120,24 @@ describe('401 handling', () => {
     expect(fixture.api.requests).toHaveLength(2);
   });
 
+  it('stops waiting for a retry when the caller aborts', async () => {
+    const controller = new AbortController();
+    const reason = new Error('caller gave up');
+    const api = createAuthFetch({
+      auth: {
+        authenticate: () => ({ Authorization: 'Bearer refused' }),
+        onUnauthorized: async () => {
+          controller.abort(reason);
+          return true;
+        },
+      },
+      baseUrl: fixture.api.url,
+      retry: authRetry.exponential({ baseDelayMs: 60_000, maxDelayMs: 60_000 }),
+    });
+    await expect(api('/x', { signal: controller.signal })).rejects.toBe(reason);
+    expect(fixture.api.requests).toHaveLength(1);
+  });
+
   it('authRetry.when retries only what the predicate accepts, and sees the 401', async () => {
     const states: { attempt: number; status: number; challenge: string | null; path: string }[] =
       [];
