@@ -12,6 +12,7 @@ export {
   type ProtectedApiOptions,
   startProtectedApi,
 } from './http/protected-api.js';
+export { type TestClientProviderOptions, testClientProvider } from './http/test-client-provider.js';
 export {
   startTokenServer,
   type TokenRequestRecord,

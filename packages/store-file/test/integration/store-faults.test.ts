@@ -4,12 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { TokenManager, type TokenManagerEvent, TokenSet, TokenStoreError } from '@auth/core';
-import { startTokenServer, type TokenServer } from '@auth/testing/http';
+import { startTokenServer, type TokenServer, testClientProvider } from '@auth/testing/http';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FileTokenStore, type FileTokenStoreEvent } from '../../src/index.js';
 import { exited, nextMessage, startFixture } from './child-processes.js';
-// @ts-expect-error: a plain .mjs fixture without types, shared with the child processes
-import { clientCredentialsProvider } from './fixtures/client-credentials.mjs';
 
 let root: string;
 let server: TokenServer;
@@ -44,7 +42,7 @@ function mount(args: string[], target: string): void {
 
 function managerOver(store: FileTokenStore, events: TokenManagerEvent[]): TokenManager {
   return new TokenManager({
-    provider: clientCredentialsProvider(server.tokenUrl),
+    provider: testClientProvider(server.tokenUrl),
     store,
     onEvent: (event) => events.push(event),
   });

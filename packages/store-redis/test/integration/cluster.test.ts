@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { TokenManager, TokenSet } from '@auth/core';
-import { startTokenServer, type TokenServer } from '@auth/testing/http';
+import { startTokenServer, type TokenServer, testClientProvider } from '@auth/testing/http';
 import { startRedisCluster, type TestRedisCluster } from '@auth/testing/redis';
 import { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisTokenStore } from '../../src/index.js';
-import { testClientProvider } from './token-endpoint.js';
 
 let cluster: TestRedisCluster;
 let tokenServer: TokenServer;
@@ -114,7 +113,7 @@ describe('RedisTokenStore on a 3-master Redis Cluster', () => {
       [0, 1].map(async () => {
         const { store } = await newStore(keyPrefix);
         return new TokenManager({
-          provider: testClientProvider(tokenServer.tokenUrl, Date.now),
+          provider: testClientProvider(tokenServer.tokenUrl),
           store,
         });
       }),

@@ -1,7 +1,8 @@
 // One process of the fleet: its own ioredis connection, RedisTokenStore and TokenManager,
 // driven by the parent over IPC. Its clock is Date.now() plus an offset the parent moves
 // ('advance'), so token lifetimes can be an hour while the test takes seconds.
-import { TokenManager, TokenSet } from '@auth/core';
+import { TokenManager } from '@auth/core';
+import { testClientProvider } from '@auth/testing/http';
 import { Redis } from 'ioredis';
 import { RedisTokenStore } from '../../dist/index.js';
 
@@ -9,23 +10,10 @@ const { redisUrl, tokenUrl, keyPrefix, refreshAheadMs } = JSON.parse(process.arg
 let offsetMs = 0;
 const now = () => Date.now() + offsetMs;
 
-/** A tiny client-credentials provider: the fleet test needs nothing more. */
-const provider = {
+const provider = testClientProvider(tokenUrl, {
+  now,
   cacheKey: 'fleet:client_credentials:test-client',
-  async fetchToken({ signal } = {}) {
-    const response = await fetch(tokenUrl, {
-      method: 'POST',
-      headers: {
-        authorization: `Basic ${btoa('test-client:test-secret')}`,
-        'content-type': 'application/x-www-form-urlencoded',
-      },
-      body: 'grant_type=client_credentials',
-      signal,
-    });
-    if (!response.ok) throw new Error(`token endpoint answered ${response.status}`);
-    return TokenSet.fromResponse(await response.json(), { now });
-  },
-};
+});
 
 const redis = new Redis(redisUrl);
 redis.on('error', () => {});

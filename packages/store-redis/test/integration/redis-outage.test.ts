@@ -1,13 +1,12 @@
 import { inspect } from 'node:util';
 import { TokenManager, type TokenManagerEvent, TokenStoreError } from '@auth/core';
-import { startTokenServer, type TokenServer } from '@auth/testing/http';
+import { startTokenServer, type TokenServer, testClientProvider } from '@auth/testing/http';
 import { startRedisServer, type TestRedis } from '@auth/testing/redis';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisTokenStore } from '../../src/index.js';
 import { TestClients } from './clients.js';
 import { EventLog } from './event-log.js';
-import { testClientProvider } from './token-endpoint.js';
 
 // Lifetime 1 h, skew 30 s, refresh ahead 10 min: 3300 s after issue is inside every
 // manager's refresh window and well before the token stops being served.
@@ -38,7 +37,7 @@ beforeAll(async () => {
     const store = new RedisTokenStore({ redis: client, operationTimeoutMs: 500, now });
     const log = new EventLog<TokenManagerEvent>();
     const manager = new TokenManager({
-      provider: testClientProvider(tokenServer.tokenUrl, now),
+      provider: testClientProvider(tokenServer.tokenUrl, { now }),
       store,
       now,
       refreshAheadMs: 600_000,
