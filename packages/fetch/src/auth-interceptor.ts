@@ -3,7 +3,21 @@ import type { AuthScopeOptions } from './auth-options.js';
 import { AuthDispatchHandler } from './internal/auth-dispatch-handler.js';
 import { AuthPolicy } from './internal/auth-policy.js';
 
-/** Options of {@link authInterceptor}: as `createAuthFetch`'s, with `origins` required. */
+/**
+ * Options of {@link authInterceptor}: as `createAuthFetch`'s, with `origins` required.
+ *
+ * @example
+ * ```ts
+ * import { basicAuth } from '@auth/core';
+ * import { type AuthInterceptorOptions, authInterceptor } from '@auth/fetch/undici';
+ *
+ * const options: AuthInterceptorOptions = {
+ *   auth: basicAuth('ci-bot', process.env.CI_PASSWORD!),
+ *   origins: ['https://registry.example.com'],
+ * };
+ * const interceptor = authInterceptor(options);
+ * ```
+ */
 export interface AuthInterceptorOptions extends AuthScopeOptions {
   /** The origins that receive credentials; every other origin is dispatched untouched. */
   origins: readonly (string | URL)[];

@@ -4,6 +4,18 @@ import type { AuthRetryPolicy } from './auth-retry.js';
 /**
  * What `createAuthFetch` and `authInterceptor` share: which strategy puts credentials
  * on a request, where they may go, and how a 401 is retried.
+ *
+ * @example
+ * ```ts
+ * import { bearerAuth } from '@auth/core';
+ * import type { AuthScopeOptions } from '@auth/fetch';
+ *
+ * const shared: AuthScopeOptions = {
+ *   auth: bearerAuth(process.env.API_TOKEN!),
+ *   origins: ['https://api.example.com'],
+ *   exclude: ['/health', '/public/*'],
+ * };
+ * ```
  */
 export interface AuthScopeOptions {
   /** The strategy: `bearerAuth`, `apiKeyAuth`, `basicAuth`, `tokenAuth(manager)` or your own. */

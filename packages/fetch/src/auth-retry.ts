@@ -1,6 +1,17 @@
 import type { AuthRequest, UnauthorizedResponse } from '@auth/core';
 
-/** What a retry policy sees when a request with credentials came back 401. */
+/**
+ * What a retry policy sees when a request with credentials came back 401.
+ *
+ * @example
+ * ```ts
+ * import { type AuthRetryState, authRetry } from '@auth/fetch';
+ *
+ * const onlyInvalidTokens = ({ response }: AuthRetryState) =>
+ *   (response.headers.get('www-authenticate') ?? '').includes('invalid_token');
+ * const retry = authRetry.when(onlyInvalidTokens);
+ * ```
+ */
 export interface AuthRetryState {
   /** Which retry this would be: 1 for the first. */
   attempt: number;
@@ -13,6 +24,14 @@ export interface AuthRetryState {
 /**
  * How `createAuthFetch` and `authInterceptor` retry a request that came back 401. Build
  * one with {@link authRetry}; any object of this shape works.
+ *
+ * @example
+ * ```ts
+ * import type { AuthRetryPolicy } from '@auth/fetch';
+ *
+ * // Two retries, one second apart.
+ * const retry: AuthRetryPolicy = { maxRetries: 2, delayMs: () => 1_000 };
+ * ```
  */
 export interface AuthRetryPolicy {
   /** How many times one request is retried at most after a 401. `0` never retries. */
@@ -23,7 +42,14 @@ export interface AuthRetryPolicy {
   delayMs?(state: AuthRetryState): number;
 }
 
-/** Options of {@link authRetry.exponential}. Durations in ms. */
+/**
+ * Options of {@link authRetry.exponential}. Durations in ms.
+ *
+ * @example
+ * ```ts
+ * const retry = authRetry.exponential({ maxRetries: 4, baseDelayMs: 250, jitter: true });
+ * ```
+ */
 export interface ExponentialAuthRetryOptions {
   /** Retries per request. Default 3. */
   maxRetries?: number;
@@ -37,7 +63,14 @@ export interface ExponentialAuthRetryOptions {
   jitter?: boolean;
 }
 
-/** Options of {@link authRetry.when}. */
+/**
+ * Options of {@link authRetry.when}.
+ *
+ * @example
+ * ```ts
+ * const retry = authRetry.when(({ attempt }) => attempt <= 2, { maxRetries: 2 });
+ * ```
+ */
 export interface ConditionalAuthRetryOptions {
   /** Retries per request. Default 1. */
   maxRetries?: number;

@@ -9,10 +9,37 @@ import {
 } from './internal/outgoing-request.js';
 import { RequestTargets } from './internal/request-targets.js';
 
-/** A function with `fetch`'s signature. */
+/**
+ * A function with `fetch`'s signature.
+ *
+ * @example
+ * ```ts
+ * import type { FetchFunction } from '@auth/fetch';
+ *
+ * const logged: FetchFunction = (input, init) => {
+ *   console.log(init?.method ?? 'GET', String(input instanceof Request ? input.url : input));
+ *   return fetch(input, init);
+ * };
+ * ```
+ */
 export type FetchFunction = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
 
-/** Options of {@link createAuthFetch}. */
+/**
+ * Options of {@link createAuthFetch}.
+ *
+ * @example
+ * ```ts
+ * import { apiKeyAuth } from '@auth/core';
+ * import { type AuthFetchOptions, createAuthFetch } from '@auth/fetch';
+ *
+ * const options: AuthFetchOptions = {
+ *   auth: apiKeyAuth(process.env.API_KEY!),
+ *   baseUrl: 'https://api.example.com/',
+ *   fetch: globalThis.fetch,
+ * };
+ * const api = createAuthFetch(options);
+ * ```
+ */
 export interface AuthFetchOptions extends AuthScopeOptions {
   /** The `fetch` to wrap. Default: `globalThis.fetch`, looked up at each call. */
   fetch?: FetchFunction;
