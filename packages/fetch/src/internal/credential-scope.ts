@@ -43,11 +43,6 @@ export class CredentialScope {
   covers(origin: string, pathname: string): boolean {
     return this.#origins.has(origin) && !this.#excluded(pathname);
   }
-
-  /** The allowed origins, for diagnostics. */
-  get origins(): readonly string[] {
-    return [...this.#origins];
-  }
 }
 
 function checkedOrigin(entry: string | URL, allowInsecureHttp: boolean): string {
