@@ -19,9 +19,8 @@
 import { parseArgs } from 'node:util';
 import { TokenManager, tokenAuth } from '@auth/core';
 import { createAuthFetch } from '@auth/fetch';
-import { listenOnLoopback, startTokenServer } from '@auth/testing/http';
+import { listenOnLoopback, startTokenServer, testClientProvider } from '@auth/testing/http';
 import { concurrent, median, type Send, sequential } from './measure.js';
-import { benchTokenProvider } from './token-provider.js';
 
 const { values } = parseArgs({
   args: process.argv.slice(2).filter((arg) => arg !== '--'),
@@ -43,7 +42,7 @@ const api = await listenOnLoopback((_req, res) => {
   res.end(body);
 });
 const tokens = await startTokenServer();
-const manager = new TokenManager({ provider: benchTokenProvider(tokens.tokenUrl) });
+const manager = new TokenManager({ provider: testClientProvider(tokens.tokenUrl) });
 const fixedHeader = await manager.getAuthorizationHeader();
 const authFetch = createAuthFetch({ auth: tokenAuth(manager), baseUrl: api.url });
 const url = `${api.url}/items`;
