@@ -79,6 +79,7 @@ export class TokenSet {
   readonly #refreshToken: string | undefined;
   readonly #idToken: string | undefined;
   #fingerprint: string | undefined;
+  #authorizationHeader: string | undefined;
 
   /** The `Authorization` scheme, normalised (`Bearer`, `DPoP`, …). */
   readonly tokenType: string;
@@ -237,7 +238,8 @@ export class TokenSet {
 
   /** The value for the `Authorization` header: `"<tokenType> <accessToken>"`. */
   get authorizationHeader(): string {
-    return `${this.tokenType} ${this.#accessToken}`;
+    this.#authorizationHeader ??= `${this.tokenType} ${this.#accessToken}`;
+    return this.#authorizationHeader;
   }
 
   /**
