@@ -13,3 +13,8 @@ export function packageBuildConfig(overrides: Options = {}) {
     ...overrides,
   });
 }
+
+/** The build of an example app: ESM programs for Node, no declarations. */
+export function appBuildConfig(entry: string[], overrides: Options = {}) {
+  return packageBuildConfig({ entry, format: ['esm'], dts: false, treeshake: false, ...overrides });
+}

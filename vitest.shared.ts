@@ -30,3 +30,15 @@ export function packageTestConfig(options: { integrationTimeoutMs?: number } = {
     },
   });
 }
+
+/** The vitest setup of the example apps: their tests run the built program as real processes. */
+export function appTestConfig() {
+  return defineConfig({
+    test: {
+      include: ['test/**/*.test.ts'],
+      testTimeout: 120_000,
+      hookTimeout: 120_000,
+      fileParallelism: false,
+    },
+  });
+}

@@ -1,10 +1,3 @@
-import { defineConfig } from 'tsup';
+import { appBuildConfig } from '../../tsup.shared';
 
-export default defineConfig({
-  entry: ['src/main.ts'],
-  format: ['esm'],
-  target: 'node20',
-  clean: true,
-  sourcemap: true,
-  banner: { js: '#!/usr/bin/env node' },
-});
+export default appBuildConfig(['src/main.ts'], { banner: { js: '#!/usr/bin/env node' } });

@@ -1,9 +1,3 @@
-import { defineConfig } from 'tsup';
+import { appBuildConfig } from '../../tsup.shared';
 
-export default defineConfig({
-  entry: ['src/main.ts', 'src/worker.ts'],
-  format: ['esm'],
-  target: 'node20',
-  clean: true,
-  sourcemap: true,
-});
+export default appBuildConfig(['src/main.ts', 'src/worker.ts']);

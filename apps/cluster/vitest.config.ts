@@ -1,11 +1,3 @@
-import { defineConfig } from 'vitest/config';
+import { appTestConfig } from '../../vitest.shared.ts';
 
-/** The app's tests run the built program as a real process. */
-export default defineConfig({
-  test: {
-    include: ['test/**/*.test.ts'],
-    testTimeout: 120_000,
-    hookTimeout: 120_000,
-    fileParallelism: false,
-  },
-});
+export default appTestConfig();
