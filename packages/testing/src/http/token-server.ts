@@ -177,8 +177,11 @@ function clientCredentialsOf(
     const colon = decoded.indexOf(':');
     if (colon < 0) return undefined;
     // RFC 6749 §2.3.1: id and secret are form-urlencoded before Base64.
-    const unescape = (value: string) => decodeURIComponent(value.replace(/\+/g, ' '));
-    return { id: unescape(decoded.slice(0, colon)), secret: unescape(decoded.slice(colon + 1)) };
+    const formDecode = (value: string) => decodeURIComponent(value.replace(/\+/g, ' '));
+    return {
+      id: formDecode(decoded.slice(0, colon)),
+      secret: formDecode(decoded.slice(colon + 1)),
+    };
   }
   if (params.client_id !== undefined)
     return { id: params.client_id, secret: params.client_secret ?? '' };
@@ -189,22 +192,27 @@ function sendFault(res: ServerResponse, fault: Exclude<TokenServerFault, { kind:
   switch (fault.kind) {
     case 'status':
       res.writeHead(fault.status, { 'content-type': 'text/plain' });
-      return void res.end('injected failure');
+      res.end('injected failure');
+      break;
     case 'rate-limit':
       res.writeHead(429, {
         'content-type': 'text/plain',
         'retry-after': String(fault.retryAfterSeconds),
       });
-      return void res.end('slow down');
+      res.end('slow down');
+      break;
     case 'oauth-error':
-      return sendJson(res, fault.status ?? 400, {
+      sendJson(res, fault.status ?? 400, {
         error: fault.error,
         error_description: fault.description,
       });
+      break;
     case 'non-json':
       res.writeHead(200, { 'content-type': 'text/html' });
-      return void res.end('<html>not a token</html>');
+      res.end('<html>not a token</html>');
+      break;
     case 'no-access-token':
-      return sendJson(res, 200, { token_type: 'Bearer', expires_in: 3600 });
+      sendJson(res, 200, { token_type: 'Bearer', expires_in: 3600 });
+      break;
   }
 }
