@@ -1,5 +1,5 @@
 import type { AuthScopeOptions } from './auth-options.js';
-import { AuthPolicy } from './internal/auth-policy.js';
+import { AuthPolicy, unsignableBodyError } from './internal/auth-policy.js';
 import { LazyAuthRequest } from './internal/auth-request.js';
 import {
   isRedirectStatus,
@@ -65,6 +65,10 @@ export interface AuthFetchOptions extends AuthScopeOptions {
  *   under `retry` (default `authRetry.once()`). Replayable bodies (string, bytes,
  *   `URLSearchParams`, `Blob`, `FormData`, a `Request`'s body) are buffered and resent
  *   intact; a `ReadableStream` body streams and its 401 is returned.
+ * - A strategy that signs the body (`auth.signsBody`, e.g. `signedKeyAuth`) is given the
+ *   exact bytes that are sent, at every attempt and hop; a `ReadableStream` body is refused
+ *   for it (rejects with `AuthenticationError`, nothing sent) rather than signing other
+ *   bytes than those that go out.
  * - Every other status is returned untouched, as `fetch` does.
  *
  * Runs on any runtime with `fetch`. Where manual redirects are opaque (browsers), a
@@ -77,6 +81,7 @@ export interface AuthFetchOptions extends AuthScopeOptions {
  *   retry policy or `exclude` pattern.
  * @throws {AuthenticationError} (rejection) No credentials could be obtained; `cause`
  *   holds why, `serviceName` the service (a manager's name, else the request's origin).
+ *   Also a `ReadableStream` body with a strategy that signs the body.
  * @example
  * ```ts
  * import { TokenManager, tokenAuth } from '@auth/core';
@@ -143,6 +148,12 @@ interface SentCredentials {
 async function withCredentials(policy: AuthPolicy, hop: OutgoingRequest): Promise<SentCredentials> {
   const method = hop.method.toUpperCase();
   const bytes = hop.body?.bytes;
+  if (policy.signsBody && hop.body !== undefined && bytes === undefined) {
+    throw unsignableBodyError(
+      hop.target.origin,
+      'the body is a one-shot stream that is read only while it is sent; pass a string, bytes, Blob, FormData, URLSearchParams or a Request instead',
+    );
+  }
   const obtained = policy.credentials(
     new LazyAuthRequest(method, hop.target.href, hop.headers, bytes),
   );

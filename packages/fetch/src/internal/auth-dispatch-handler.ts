@@ -1,6 +1,7 @@
 import type { Dispatcher } from 'undici';
 import type { AuthPolicy } from './auth-policy.js';
 import { LazyAuthRequest } from './auth-request.js';
+import { bufferForSigning, dispatchBody } from './dispatch-body.js';
 import {
   type FlatHeaders,
   flattenHeaders,
@@ -18,8 +19,6 @@ interface HeldResponse {
   chunks: Uint8Array[];
 }
 
-const encoder = new TextEncoder();
-
 /**
  * One authenticated undici request: gets the credentials, dispatches with them, and on a
  * 401 holds the response back while the strategy renews its credentials; then dispatches
@@ -33,8 +32,11 @@ export class AuthDispatchHandler implements Dispatcher.DispatchHandler {
   readonly #url: URL;
   readonly #method: string;
   readonly #headers: FlatHeaders;
-  readonly #bytes: Uint8Array | undefined;
-  readonly #replayable: boolean;
+  /** The body's exact bytes: given as bytes, or read in full for a signing strategy. */
+  #bytes: Uint8Array | undefined;
+  #replayable: boolean;
+  /** Whether `opts.body` was read here and the bytes are dispatched in its place. */
+  #buffered = false;
   readonly #controller = new ForwardingController();
   #started = false;
   #retries = 0;
@@ -55,15 +57,9 @@ export class AuthDispatchHandler implements Dispatcher.DispatchHandler {
     this.#url = url;
     this.#method = String(opts.method).toUpperCase();
     this.#headers = flattenHeaders(opts.headers);
-    const body: unknown = opts.body;
-    this.#replayable =
-      body === undefined || body === null || typeof body === 'string' || body instanceof Uint8Array;
-    this.#bytes =
-      typeof body === 'string'
-        ? encoder.encode(body)
-        : body instanceof Uint8Array
-          ? body
-          : undefined;
+    const body = dispatchBody(opts.body);
+    this.#bytes = body.bytes;
+    this.#replayable = body.replayable;
   }
 
   /** Gets the credentials and dispatches; any failure goes to the handler. */
@@ -72,6 +68,11 @@ export class AuthDispatchHandler implements Dispatcher.DispatchHandler {
   }
 
   async #authenticateAndDispatch(): Promise<void> {
+    if (this.#policy.signsBody && !this.#replayable && !this.#buffered) {
+      this.#bytes = await bufferForSigning(this.#opts.body, this.#headers, this.#url.origin);
+      this.#buffered = true;
+      this.#replayable = true;
+    }
     const request = new LazyAuthRequest(this.#method, this.#url, this.#headers, this.#bytes);
     const credentials = await this.#policy.credentials(request);
     const headers = [...this.#headers];
@@ -86,7 +87,9 @@ export class AuthDispatchHandler implements Dispatcher.DispatchHandler {
     };
     if (this.#controller.aborted)
       return this.#fail(this.#controller.reason ?? new Error('aborted'));
-    this.#dispatch({ ...this.#opts, headers }, this);
+    const opts = { ...this.#opts, headers };
+    if (this.#buffered) opts.body = this.#bytes as Buffer;
+    this.#dispatch(opts, this);
   }
 
   onRequestStart(controller: Dispatcher.DispatchController, context: unknown): void {

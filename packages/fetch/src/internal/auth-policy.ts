@@ -21,6 +21,8 @@ export class AuthPolicy {
   readonly #strategy: AuthStrategy;
   readonly #scope: CredentialScope;
   readonly #retry: AuthRetryPolicy;
+  /** Whether the strategy signs the body: it must see the exact bytes that are sent. */
+  readonly signsBody: boolean;
   /** Header name → the last value that passed the check. */
   readonly #lastChecked = new Map<string, string>();
 
@@ -36,6 +38,7 @@ export class AuthPolicy {
     if (!Number.isInteger(retry?.maxRetries) || retry.maxRetries < 0)
       throw new TypeError('retry must be an AuthRetryPolicy, e.g. authRetry.once()');
     this.#strategy = options.auth;
+    this.signsBody = options.auth.signsBody === true;
     this.#retry = retry;
     this.#scope = new CredentialScope({
       origins: options.origins,
@@ -135,6 +138,20 @@ function asAuthenticationError(error: unknown, url: URL): AuthenticationError {
     serviceName: url.origin,
     cause: error,
   });
+}
+
+/**
+ * The refusal of a body a signing strategy cannot sign: a one-shot stream is only read while
+ * it is sent, so any signature made before would cover other bytes than those that go out.
+ *
+ * @param origin - The request's origin, the `serviceName`.
+ * @param detail - What kind of body it is and what to pass instead.
+ */
+export function unsignableBodyError(origin: string, detail: string): AuthenticationError {
+  return new AuthenticationError(
+    `the strategy signs the request body, but ${detail}; nothing was sent to ${origin}`,
+    { serviceName: origin },
+  );
 }
 
 function safeName(name: string): string {

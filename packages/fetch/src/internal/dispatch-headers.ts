@@ -37,11 +37,16 @@ export function flattenHeaders(headers: unknown): FlatHeaders {
 
 /** Whether the flat list holds `name` (case-insensitive). */
 export function hasHeader(flat: FlatHeaders, name: string): boolean {
+  return headerValue(flat, name) !== undefined;
+}
+
+/** The first value of `name` in the flat list (case-insensitive), if any. */
+export function headerValue(flat: FlatHeaders, name: string): string | undefined {
   const lower = name.toLowerCase();
   for (let i = 0; i < flat.length; i += 2) {
-    if (flat[i]!.toLowerCase() === lower) return true;
+    if (flat[i]!.toLowerCase() === lower) return flat[i + 1];
   }
-  return false;
+  return undefined;
 }
 
 /** A `Headers` of a response's header object (undici's `IncomingHttpHeaders`). */
