@@ -217,7 +217,7 @@ describe('bodies a signing strategy cannot see in full', () => {
     const before = secure.requests.length;
     const error = await undiciFetch(`${secure.url}/fetch-stream`, {
       method: 'POST',
-      body: webStream('one-shot') as UndiciBodyInit,
+      body: webStream('one-shot') as unknown as UndiciBodyInit,
       duplex: 'half',
       dispatcher,
     }).catch((e: unknown) => e);
