@@ -26,6 +26,13 @@ export type {
 } from './strategies/auth-strategy.js';
 export { basicAuth } from './strategies/basic-auth.js';
 export { bearerAuth } from './strategies/bearer-auth.js';
+export { type DPoPAuthOptions, dpopAuth } from './strategies/dpop-auth.js';
+export {
+  type DPoPKeyPair,
+  dpopKeyPair,
+  type GenerateDPoPKeyPairOptions,
+  generateDPoPKeyPair,
+} from './strategies/dpop-key-pair.js';
 export {
   type HttpSignatureAuthOptions,
   httpSignatureAuth,
