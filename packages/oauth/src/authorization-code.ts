@@ -1,12 +1,15 @@
 import { OAuthError, type TokenProvider, TokenResponseError, type TokenSet } from '@auth/core';
 import * as oauth from 'oauth4webapi';
-import type { ClientOptions, EndpointOptions } from './endpoint-options.js';
+import type { ClientOptions, DPoPOptions, EndpointOptions } from './endpoint-options.js';
 import { cacheKeyOf, grantProvider } from './internal/grant-provider.js';
 import { checkEndpointUrl, requiredString, scopeString } from './internal/options.js';
 import { TokenClient } from './internal/token-client.js';
 
 /** Settings shared by the authorization code helpers. */
-export interface AuthorizationCodeClientOptions extends EndpointOptions, ClientOptions {
+export interface AuthorizationCodeClientOptions
+  extends EndpointOptions,
+    ClientOptions,
+    DPoPOptions {
   /** The redirect URI registered for the client (for a CLI: a loopback URI, RFC 8252 §7.3). */
   redirectUri: string | URL;
   /** The scope to request. */
@@ -130,6 +133,7 @@ export function authorizationCode(options: AuthorizationCodeOptions): TokenProvi
       clientId: client.client.clientId,
       scope,
       clientCredentialTag: client.client.credentialTag,
+      dpopThumbprint: client.dpopThumbprint,
     }),
     canReauthenticate: true,
     description: {

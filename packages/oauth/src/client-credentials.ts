@@ -1,11 +1,11 @@
 import type { TokenProvider } from '@auth/core';
-import type { ClientOptions, EndpointOptions } from './endpoint-options.js';
+import type { ClientOptions, DPoPOptions, EndpointOptions } from './endpoint-options.js';
 import { cacheKeyOf, grantProvider } from './internal/grant-provider.js';
 import { list, scopeString } from './internal/options.js';
 import { TokenClient } from './internal/token-client.js';
 
 /** Options of {@link clientCredentials}. */
-export interface ClientCredentialsOptions extends EndpointOptions, ClientOptions {
+export interface ClientCredentialsOptions extends EndpointOptions, ClientOptions, DPoPOptions {
   /** The scope to request, space-separated or as a list. */
   scope?: string | readonly string[];
   /** The `audience` parameter many servers use to name the API. */
@@ -53,6 +53,7 @@ export function clientCredentials(options: ClientCredentialsOptions): TokenProvi
       audience: options.audience,
       resource,
       clientCredentialTag: client.client.credentialTag,
+      dpopThumbprint: client.dpopThumbprint,
     }),
     canReauthenticate: true,
     description: {

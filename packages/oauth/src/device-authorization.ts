@@ -1,6 +1,6 @@
 import { OAuthError, type TokenProvider, TokenResponseError, type TokenSet } from '@auth/core';
 import * as oauth from 'oauth4webapi';
-import type { ClientOptions, EndpointOptions } from './endpoint-options.js';
+import type { ClientOptions, DPoPOptions, EndpointOptions } from './endpoint-options.js';
 import { sleep } from './internal/abort.js';
 import { cacheKeyOf, grantProvider } from './internal/grant-provider.js';
 import { scopeString } from './internal/options.js';
@@ -23,7 +23,7 @@ export interface DeviceUserCode {
 }
 
 /** Options of {@link deviceAuthorization}. */
-export interface DeviceAuthorizationOptions extends EndpointOptions, ClientOptions {
+export interface DeviceAuthorizationOptions extends EndpointOptions, ClientOptions, DPoPOptions {
   /** Shows the code to the user; awaited before polling starts. */
   onUserCode: (prompt: DeviceUserCode) => void | Promise<void>;
   /** The scope to request. */
@@ -74,6 +74,7 @@ export function deviceAuthorization(options: DeviceAuthorizationOptions): TokenP
       clientId: client.client.clientId,
       scope,
       clientCredentialTag: client.client.credentialTag,
+      dpopThumbprint: client.dpopThumbprint,
     }),
     canReauthenticate: true,
     description: { type: 'device_code', ...client.describe(), scope },

@@ -1,3 +1,4 @@
+import type { DPoPKeyPair } from '@auth/core';
 import type { DiscoveryCache } from './discovery.js';
 
 /**
@@ -50,4 +51,19 @@ export interface ClientOptions {
   keyId?: string;
   /** The algorithm of a PEM `privateKey`. Default `ES256`. */
   signingAlgorithm?: ClientAssertionAlgorithm;
+}
+
+/**
+ * Sender-constrained tokens (DPoP, RFC 9449): every token request carries a proof signed
+ * with the key pair, and the server binds the tokens it issues to that key
+ * (`token_type: DPoP`). Send them with `dpopAuth(manager, { keyPair })` from `@auth/core`.
+ */
+export interface DPoPOptions {
+  /**
+   * The key pair tokens are bound to, from `generateDPoPKeyPair()` or `dpopKeyPair()`
+   * (`@auth/core`). Its thumbprint becomes part of the provider's `cacheKey`: tokens bound to
+   * different keys never share a cache entry, and processes sharing tokens through a store
+   * must share the key.
+   */
+  dpop?: DPoPKeyPair;
 }

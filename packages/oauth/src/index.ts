@@ -25,6 +25,7 @@ export type {
   ClientAssertionAlgorithm,
   ClientAuthMethod,
   ClientOptions,
+  DPoPOptions,
   EndpointOptions,
 } from './endpoint-options.js';
 export { type JwtBearerOptions, jwtBearer } from './jwt-bearer.js';

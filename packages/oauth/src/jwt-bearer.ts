@@ -1,5 +1,5 @@
 import type { TokenProvider } from '@auth/core';
-import type { ClientOptions, EndpointOptions } from './endpoint-options.js';
+import type { ClientOptions, DPoPOptions, EndpointOptions } from './endpoint-options.js';
 import { cacheKeyOf, grantProvider } from './internal/grant-provider.js';
 import { list, scopeString } from './internal/options.js';
 import { presence } from './internal/redaction.js';
@@ -9,7 +9,7 @@ import { checkSource, read, sourceTag, type TokenSource } from './token-exchange
 const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 
 /** Options of {@link jwtBearer}. */
-export interface JwtBearerOptions extends EndpointOptions, ClientOptions {
+export interface JwtBearerOptions extends EndpointOptions, ClientOptions, DPoPOptions {
   /** The signed JWT assertion, or a function that signs a fresh one for each request. */
   assertion: TokenSource;
   scope?: string | readonly string[];
@@ -57,6 +57,7 @@ export function jwtBearer(options: JwtBearerOptions): TokenProvider {
       audience: options.audience,
       resource,
       clientCredentialTag: client.client.credentialTag,
+      dpopThumbprint: client.dpopThumbprint,
       secrets: [sourceTag(options.assertion)],
     }),
     canReauthenticate: true,

@@ -1,12 +1,12 @@
 import type { TokenProvider } from '@auth/core';
-import type { ClientOptions, EndpointOptions } from './endpoint-options.js';
+import type { ClientOptions, DPoPOptions, EndpointOptions } from './endpoint-options.js';
 import { cacheKeyOf, grantProvider } from './internal/grant-provider.js';
 import { requiredString, scopeString } from './internal/options.js';
 import { presence } from './internal/redaction.js';
 import { TokenClient } from './internal/token-client.js';
 
 /** Options of {@link passwordGrant}. */
-export interface PasswordGrantOptions extends EndpointOptions, ClientOptions {
+export interface PasswordGrantOptions extends EndpointOptions, ClientOptions, DPoPOptions {
   username: string;
   password: string;
   /**
@@ -57,6 +57,7 @@ export function passwordGrant(options: PasswordGrantOptions): TokenProvider {
       user: username,
       scope,
       clientCredentialTag: client.client.credentialTag,
+      dpopThumbprint: client.dpopThumbprint,
       secrets: [password],
     }),
     canReauthenticate: true,

@@ -1,11 +1,11 @@
 import type { TokenProvider } from '@auth/core';
-import type { ClientOptions, EndpointOptions } from './endpoint-options.js';
+import type { ClientOptions, DPoPOptions, EndpointOptions } from './endpoint-options.js';
 import { cacheKeyOf, grantProvider } from './internal/grant-provider.js';
 import { requiredString, scopeString } from './internal/options.js';
 import { TokenClient } from './internal/token-client.js';
 
 /** Options of {@link refreshTokenGrant}. */
-export interface RefreshTokenGrantOptions extends EndpointOptions, ClientOptions {
+export interface RefreshTokenGrantOptions extends EndpointOptions, ClientOptions, DPoPOptions {
   /** The refresh token to start from (e.g. from a login done elsewhere). */
   refreshToken: string;
   /** A narrower scope to request (RFC 6749 §6). */
@@ -46,6 +46,7 @@ export function refreshTokenGrant(options: RefreshTokenGrantOptions): TokenProvi
       clientId: client.client.clientId,
       scope,
       clientCredentialTag: client.client.credentialTag,
+      dpopThumbprint: client.dpopThumbprint,
       secrets: [refreshToken],
     }),
     canReauthenticate: false,

@@ -1,5 +1,5 @@
 import type { TokenProvider } from '@auth/core';
-import type { ClientOptions, EndpointOptions } from './endpoint-options.js';
+import type { ClientOptions, DPoPOptions, EndpointOptions } from './endpoint-options.js';
 import { cacheKeyOf, grantProvider } from './internal/grant-provider.js';
 import { list, scopeString } from './internal/options.js';
 import { presence } from './internal/redaction.js';
@@ -13,7 +13,7 @@ export const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token'
 export type TokenSource = string | (() => string | Promise<string>);
 
 /** Options of {@link tokenExchange}. */
-export interface TokenExchangeOptions extends EndpointOptions, ClientOptions {
+export interface TokenExchangeOptions extends EndpointOptions, ClientOptions, DPoPOptions {
   /** The token to exchange (`subject_token`). */
   subjectToken: TokenSource;
   /** Its type. Default `urn:ietf:params:oauth:token-type:access_token`. */
@@ -70,6 +70,7 @@ export function tokenExchange(options: TokenExchangeOptions): TokenProvider {
       audience: options.audience,
       resource,
       clientCredentialTag: client.client.credentialTag,
+      dpopThumbprint: client.dpopThumbprint,
       secrets: [sourceTag(subjectToken), sourceTag(actorToken)],
     }),
     canReauthenticate: true,

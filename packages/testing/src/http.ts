@@ -1,4 +1,11 @@
 export {
+  type DPoPProofClaims,
+  type DPoPProtectedApi,
+  type DPoPProtectedApiOptions,
+  type DPoPRequestRecord,
+  startDPoPProtectedApi,
+} from './http/dpop-protected-api.js';
+export {
   type Handler,
   type LoopbackServer,
   listenOnLoopback,

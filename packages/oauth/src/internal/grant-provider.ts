@@ -51,12 +51,15 @@ export interface CacheKeyParts {
   clientCredentialTag: string;
   /** Further secrets of the grant (password, refresh token, assertion): tagged, never shown. */
   secrets?: readonly (string | undefined)[];
+  /** The JWK thumbprint of the DPoP key tokens are bound to (public, shown as it is). */
+  dpopThumbprint?: string;
 }
 
 /**
  * Builds a stable cache key: `oauth:<grant>:<endpoint>:<client>:<user>:<scope>:<audience>:<resource>:<tag>`,
  * each part URI-encoded so a `:` in a part cannot forge another key; the tag hashes
  * the credentials, so rotating a secret changes the key and no secret shows in it.
+ * DPoP-bound tokens get `:dpop=<thumbprint>` at the end: a token is usable only with its key.
  */
 export function cacheKeyOf(parts: CacheKeyParts): string {
   const visible = [
@@ -69,5 +72,6 @@ export function cacheKeyOf(parts: CacheKeyParts): string {
     parts.resource?.join(' '),
   ].map((part) => encodeURIComponent(part ?? ''));
   const tag = credentialTag(parts.clientCredentialTag, ...(parts.secrets ?? []));
-  return ['oauth', ...visible, tag].join(':');
+  const key = ['oauth', ...visible, tag].join(':');
+  return parts.dpopThumbprint === undefined ? key : `${key}:dpop=${parts.dpopThumbprint}`;
 }

@@ -1,6 +1,6 @@
 import type { TokenSet } from '@auth/core';
 import * as oauth from 'oauth4webapi';
-import type { ClientOptions, EndpointOptions } from '../endpoint-options.js';
+import type { ClientOptions, DPoPOptions, EndpointOptions } from '../endpoint-options.js';
 import { withDeadline } from './abort.js';
 import {
   AuthorizationServer,
@@ -8,6 +8,7 @@ import {
   type ExplicitEndpoints,
 } from './authorization-server.js';
 import { ClientAuthentication } from './client-auth.js';
+import { dpopHandle, isDPoPNonceChallenge } from './dpop.js';
 import { jsonOrThrow, type ReadResponse, readResponse, tokenSetOrThrow } from './http-response.js';
 
 /** Form parameters of a request; a list sends the parameter once per value (e.g. `resource`). */
@@ -18,14 +19,18 @@ export type FormParams = Record<string, string | readonly string[] | undefined>;
  * endpoints through oauth4webapi (client authentication, headers, redirect handling) under
  * a deadline, and maps every response once, to a {@link TokenSet} or a typed error.
  *
- * Requests go through {@link TokenClient.post}, the one place a later DPoP option
- * (RFC 9449) hooks in to add proofs and remember nonces.
+ * Requests go through {@link TokenClient.post}, the one place the `dpop` option (RFC 9449)
+ * hooks in: oauth4webapi's DPoP handle adds a proof to every token endpoint request and
+ * remembers the server's `DPoP-Nonce`; a `use_dpop_nonce` answer is retried once with it.
  */
 export class TokenClient {
   readonly server: AuthorizationServer;
   readonly client: ClientAuthentication;
   readonly #fetch: typeof fetch | undefined;
   readonly #extraParams: Record<string, string>;
+  readonly #dpop: oauth.DPoPHandle | undefined;
+  /** The JWK thumbprint of the DPoP key tokens are bound to, when `dpop` is set. */
+  readonly dpopThumbprint: string | undefined;
 
   /**
    * @param owner - The provider's name, for errors.
@@ -36,7 +41,7 @@ export class TokenClient {
    */
   constructor(
     owner: string,
-    options: EndpointOptions & ClientOptions,
+    options: EndpointOptions & ClientOptions & DPoPOptions,
     explicit: ExplicitEndpoints = {},
     required: EndpointName = 'token_endpoint',
   ) {
@@ -49,6 +54,8 @@ export class TokenClient {
     )
       throw new TypeError(`${owner}: extraParams must be an object of strings`);
     this.#extraParams = { ...options.extraParams };
+    this.#dpop = options.dpop === undefined ? undefined : dpopHandle(owner, options.dpop);
+    this.dpopThumbprint = options.dpop?.thumbprint;
   }
 
   /** The clock. */
@@ -111,15 +118,22 @@ export class TokenClient {
       for (const item of typeof value === 'string' ? [value] : value) body.append(name, item);
     }
     const what = `the ${endpoint.replace(/_/g, ' ')}`;
-    return withDeadline(what, this.server.timeoutMs, signal, async (deadline) =>
-      readResponse(
-        await send(as, client, auth, body, {
-          signal: deadline,
-          [oauth.customFetch]: this.#fetch,
-          [oauth.allowInsecureRequests]: true, // the URL policy was enforced when it was set
-        }),
-      ),
-    );
+    // DPoP proofs belong to token requests only (RFC 9449 §5).
+    const dpop = endpoint === 'token_endpoint' ? this.#dpop : undefined;
+    return withDeadline(what, this.server.timeoutMs, signal, async (deadline) => {
+      const attempt = async () =>
+        readResponse(
+          await send(as, client, auth, body, {
+            signal: deadline,
+            DPoP: dpop,
+            [oauth.customFetch]: this.#fetch,
+            [oauth.allowInsecureRequests]: true, // the URL policy was enforced when it was set
+          }),
+        );
+      const read = await attempt();
+      // RFC 9449 §8: the handle has kept the DPoP-Nonce; one retry with it.
+      return dpop !== undefined && isDPoPNonceChallenge(read) ? attempt() : read;
+    });
   }
 
   /** Parses a non-token JSON response (device authorization), mapping errors like tokens. */
@@ -134,6 +148,7 @@ export class TokenClient {
       ...this.client.describe(),
       timeoutMs: this.server.timeoutMs,
       extraParams: Object.keys(this.#extraParams).join(',') || undefined,
+      dpopThumbprint: this.dpopThumbprint,
     };
   }
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Configuration } from 'oidc-provider';
 import type { TestKeys } from './clients.js';
 import { mapAdapterFactory } from './memory-adapter.js';
@@ -17,7 +18,8 @@ export const TEST_SCOPES = ['openid', 'offline_access', 'profile', 'api:read', '
 
 /**
  * The oidc-provider configuration of the test bed: client credentials, device flow,
- * revocation, introspection and resource indicators on; refresh tokens always issued
+ * revocation, introspection, resource indicators and DPoP (RFC 9449, with server nonces
+ * demanded while `requireDPoPNonce()` says so) on; refresh tokens always issued
  * (when the client may refresh) and always rotated; PKCE S256 required; custom
  * interaction routes; a per-bed in-memory adapter.
  *
@@ -29,6 +31,8 @@ export function testBedConfiguration(input: {
   keys: TestKeys;
   users: readonly TestUser[];
   timings: TestBedTimings;
+  /** Whether the token endpoint demands a DPoP nonce (`use_dpop_nonce`), read per request. */
+  requireDPoPNonce: () => boolean;
 }): Configuration {
   const { timings, users } = input;
   return {
@@ -63,6 +67,11 @@ export function testBedConfiguration(input: {
       deviceFlow: { enabled: true },
       revocation: { enabled: true },
       introspection: { enabled: true },
+      dPoP: {
+        enabled: true,
+        nonceSecret: randomBytes(32),
+        requireNonce: () => input.requireDPoPNonce(),
+      },
       resourceIndicators: {
         enabled: true,
         defaultResource: () => undefined as unknown as string,

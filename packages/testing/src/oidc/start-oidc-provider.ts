@@ -50,6 +50,11 @@ export interface OidcTestBed {
   setDeviceCodeTtlSeconds(seconds: number): void;
   /** The polling `interval` advertised from now on. */
   setDevicePollIntervalSeconds(seconds: number): void;
+  /**
+   * Makes the token endpoint demand a DPoP nonce (RFC 9449 §8) from now on: a proof
+   * without a current nonce gets `400 use_dpop_nonce` and a `DPoP-Nonce` header.
+   */
+  requireDPoPNonce(required: boolean): void;
   /** Answers the next `times` device-code polls with `slow_down` (RFC 8628 §3.5). */
   slowDownNextDevicePolls(times?: number): void;
   /** The current TOTP code of a user who has a TOTP secret. */
@@ -72,7 +77,7 @@ export interface OidcTestBed {
  * `private_key_jwt`, `none`, and one with awkward characters), the password grant (custom
  * grant type, optional `totp`), refresh tokens (always rotated), the device authorization
  * grant, authorization code + PKCE for a native loopback client, RFC 8693 token exchange,
- * the RFC 7523 JWT bearer grant, revocation and introspection.
+ * the RFC 7523 JWT bearer grant, revocation, introspection and DPoP (RFC 9449).
  *
  * @param options - Token lifetimes and users.
  * @returns The running test bed; `close()` it after the test.
@@ -94,6 +99,7 @@ export async function startOidcProvider(options: OidcProviderOptions = {}): Prom
   };
   const tokenRequests: OidcTokenRequestRecord[] = [];
   let slowDowns = 0;
+  let dpopNonceRequired = false;
   let handleProvider: (req: IncomingMessage, res: ServerResponse) => void = () => {};
   let provider: Provider | undefined;
   const record = (params: Record<string, string>, authorization: string | undefined) => {
@@ -122,7 +128,13 @@ export async function startOidcProvider(options: OidcProviderOptions = {}): Prom
   const { clients, metadata, keys } = await createTestClients();
   provider = new Provider(
     server.url,
-    testBedConfiguration({ clients: metadata, keys, users, timings }),
+    testBedConfiguration({
+      clients: metadata,
+      keys,
+      users,
+      timings,
+      requireDPoPNonce: () => dpopNonceRequired,
+    }),
   );
   registerPasswordGrant(provider, users);
   const exchanged = new Map<string, Record<string, unknown>>();
@@ -160,6 +172,9 @@ export async function startOidcProvider(options: OidcProviderOptions = {}): Prom
     },
     setDevicePollIntervalSeconds: (seconds) => {
       timings.devicePollIntervalSeconds = seconds;
+    },
+    requireDPoPNonce: (required) => {
+      dpopNonceRequired = required;
     },
     slowDownNextDevicePolls: (times = 1) => {
       slowDowns += times;

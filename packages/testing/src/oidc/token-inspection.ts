@@ -13,6 +13,8 @@ export interface IssuedTokenInfo {
   extra: Record<string, unknown> | undefined;
   /** The grant type(s) that produced it (`password`, `refresh_token`, …). */
   gty: string | undefined;
+  /** The JWK thumbprint of the DPoP key the token is bound to (`cnf.jkt`, RFC 9449 §6), if any. */
+  jkt: string | undefined;
 }
 
 /**
@@ -45,6 +47,7 @@ export async function inspectIssuedToken(
       audience: fields.aud as string | string[] | undefined,
       extra: extras.get(value),
       gty: typeof fields.gty === 'string' ? fields.gty : undefined,
+      jkt: typeof fields.jkt === 'string' ? fields.jkt : undefined,
     };
   }
   return undefined;
