@@ -1,3 +1,4 @@
+import type { DPoPKeyPair } from '@auth/core';
 import type { ClientAssertionAlgorithm, ClientAuthMethod } from '../endpoint-options.js';
 
 /** The grants {@link providerFromConfig} builds. */
@@ -48,6 +49,8 @@ export interface ProviderConfigHooks {
   }) => void | Promise<void>;
   /** The `fetch` to use. */
   fetch?: typeof fetch;
+  /** Binds the tokens to this DPoP key pair (RFC 9449): the providers' `dpop` option. */
+  dpop?: DPoPKeyPair;
   /** The clock. */
   now?: () => number;
   /**

@@ -99,6 +99,7 @@ function build(
     timeoutMs: config.timeoutMs,
     allowInsecureHttp: config.allowInsecureHttp,
     fetch: hooks.fetch,
+    dpop: hooks.dpop,
     now: hooks.now,
   };
   switch (grant) {

@@ -1,4 +1,4 @@
-import { TokenManager } from '@auth/core';
+import { generateDPoPKeyPair, TokenManager } from '@auth/core';
 import { type OidcTestBed, startOidcProvider } from '@auth/testing/oidc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { providerFromConfig, providerFromEnv } from '../../src/index.js';
@@ -11,6 +11,18 @@ beforeAll(async () => {
 afterAll(() => bed.close());
 
 describe('providerFromConfig / providerFromEnv', () => {
+  it('passes a DPoP key pair from the hooks to the provider', async () => {
+    const dpop = await generateDPoPKeyPair();
+    const provider = providerFromConfig(
+      { grant: 'client_credentials', issuer: bed.issuer, ...bed.clients.basic },
+      { dpop },
+    );
+    const tokens = await provider.fetchToken();
+    expect(tokens.tokenType).toBe('DPoP');
+    expect((await bed.inspectToken(tokens.accessToken))?.jkt).toBe(dpop.thumbprint);
+    expect(provider.cacheKey).toContain(`:dpop=${dpop.thumbprint}`);
+  });
+
   it('builds client_credentials, password, refresh_token and token_exchange providers from plain settings', async () => {
     const cc = providerFromConfig({
       grant: 'client_credentials',
