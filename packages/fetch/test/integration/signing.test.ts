@@ -199,6 +199,19 @@ describe('bodies a signing strategy cannot see in full', () => {
     expect(secure.requests.at(-1)!.body.toString()).toBe('twelve bytes');
   });
 
+  it('authInterceptor reads a Blob body and signs its bytes', async () => {
+    const dispatcher = interceptedAgent(signedKey(), secure.url);
+    const response = await request(`${secure.url}/blob`, {
+      method: 'PUT',
+      body: new Blob(['blob body']) as never,
+      dispatcher,
+    });
+    expect(response.statusCode).toBe(200);
+    await response.body.text();
+    expect(secure.requests.at(-1)).toMatchObject({ target: '/blob', verified: true });
+    expect(secure.requests.at(-1)!.body.toString()).toBe('blob body');
+  });
+
   it('authInterceptor refuses a stream of unknown length from undici.request', async () => {
     const dispatcher = interceptedAgent(signedKey(), secure.url);
     const before = secure.requests.length;
