@@ -52,6 +52,35 @@ describe('TokenManager: single flight', () => {
   });
 });
 
+describe('TokenManager.peekToken', () => {
+  it('returns nothing on a cold manager, then the servable token without a promise', async () => {
+    const clock = testClock(0);
+    const { provider, state } = scriptedProvider({ clock, lifetimeMs: 100_000 });
+    const manager = new TokenManager({ provider, now: clock.now, expirySkewMs: 30_000 });
+    expect(manager.peekToken()).toBeUndefined();
+    expect(state.fetches).toBe(0);
+    const tokens = await manager.getToken();
+    expect(manager.peekToken()).toBe(tokens);
+    clock.set(70_000);
+    expect(manager.peekToken()).toBeUndefined();
+  });
+
+  it('starts the background refresh when one is due, like getToken', async () => {
+    const clock = testClock(0);
+    const { provider, state } = scriptedProvider({ clock, lifetimeMs: 100_000 });
+    const manager = new TokenManager({
+      provider,
+      now: clock.now,
+      expirySkewMs: 30_000,
+      refreshAheadMs: 60_000,
+    });
+    await manager.getToken();
+    clock.set(52_500);
+    expect(manager.peekToken()?.accessToken).toBe('fetched-1');
+    await expect.poll(() => state.fetches).toBe(2);
+  });
+});
+
 describe('TokenManager: never stale', () => {
   it('stops serving a token expirySkewMs before its expiry', async () => {
     const clock = testClock(0);

@@ -141,13 +141,27 @@ export class TokenManager {
    * @throws {AuthenticationError} No usable token could be obtained; `cause` says why.
    */
   async getToken(options: { signal?: AbortSignal } = {}): Promise<TokenSet> {
+    return this.peekToken() ?? this.#toCallerError(raceSignal(this.#join(), options.signal));
+  }
+
+  /**
+   * The current token when it can be served without waiting, else `undefined`; like
+   * {@link TokenManager.getToken} it starts a background refresh when one is due. For hot
+   * paths that should not pay for a promise when a token is at hand (`tokenAuth` uses it).
+   *
+   * @returns The servable token, or `undefined` when the caller must `getToken()`.
+   * @throws {AuthError} With code `manager_closed` after {@link TokenManager.close}.
+   * @example
+   * ```ts
+   * const tokens = manager.peekToken() ?? (await manager.getToken());
+   * ```
+   */
+  peekToken(): TokenSet | undefined {
     this.#assertOpen();
     const now = this.#now();
-    if (this.#isServable(now)) {
-      if (now >= this.#schedule.refreshAt) this.#refreshInBackground(now);
-      return this.#tokens!;
-    }
-    return this.#toCallerError(raceSignal(this.#join(), options.signal));
+    if (!this.#isServable(now)) return undefined;
+    if (now >= this.#schedule.refreshAt) this.#refreshInBackground(now);
+    return this.#tokens;
   }
 
   /**

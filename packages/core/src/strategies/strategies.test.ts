@@ -65,6 +65,17 @@ describe('tokenAuth', () => {
     expect(await auth.authenticate(request)).toEqual({ Authorization: 'Bearer fetched-2' });
   });
 
+  it('answers synchronously, with the same header object, while the token is servable', async () => {
+    const clock = testClock();
+    const { provider } = scriptedProvider({ clock });
+    const auth = tokenAuth(new TokenManager({ provider, now: clock.now }));
+    const first = await auth.authenticate(request);
+    const second = auth.authenticate(request);
+    expect(second).not.toBeInstanceOf(Promise);
+    expect(second).toBe(first);
+    expect(Object.isFrozen(second)).toBe(true);
+  });
+
   it('rejects something that is not a manager', () => {
     expect(() => tokenAuth({} as never)).toThrow(TypeError);
   });

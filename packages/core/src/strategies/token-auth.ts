@@ -1,9 +1,11 @@
 import { inspectSymbol } from '../internal/redaction.js';
 import type { TokenManager } from '../token-manager.js';
+import type { TokenSet } from '../token-set.js';
 import type { AuthStrategy } from './auth-strategy.js';
 
 /** What {@link tokenAuth} needs of a manager (any copy of `TokenManager` fits). */
-export type TokenSource = Pick<TokenManager, 'getToken' | 'forceRefresh' | 'key'>;
+export type TokenSource = Pick<TokenManager, 'getToken' | 'forceRefresh' | 'key'> &
+  Partial<Pick<TokenManager, 'peekToken'>>;
 
 /**
  * Credentials from a {@link TokenManager}: `Authorization: <type> <token>` on every
@@ -25,9 +27,20 @@ export function tokenAuth(manager: TokenSource): AuthStrategy {
     throw new TypeError('tokenAuth needs a TokenManager');
   }
   const summary = () => ({ type: 'token', key: manager.key });
+  // One header object per token: steady-state requests allocate nothing and await nothing.
+  let lastTokens: TokenSet | undefined;
+  let lastHeaders: Record<string, string> = {};
+  const headersFor = (tokens: TokenSet) => {
+    if (tokens !== lastTokens) {
+      lastTokens = tokens;
+      lastHeaders = Object.freeze({ Authorization: tokens.authorizationHeader });
+    }
+    return lastHeaders;
+  };
   return {
-    async authenticate() {
-      return { Authorization: (await manager.getToken()).authorizationHeader };
+    authenticate() {
+      const ready = manager.peekToken?.();
+      return ready ? headersFor(ready) : manager.getToken().then(headersFor);
     },
     async onUnauthorized(req) {
       const sent = req.headers.get('authorization');
