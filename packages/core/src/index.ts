@@ -1,3 +1,4 @@
+export { abortableDelay } from './abortable-delay.js';
 export { type EncryptedStoreOptions, encryptedStore } from './encrypted-store.js';
 export {
   AuthError,

@@ -1,5 +1,6 @@
+import { abortableDelay } from './abortable-delay.js';
 import { AuthError, AuthenticationError, OAuthError, SessionExpiredError } from './errors.js';
-import { raceSignal, sleep } from './internal/abort.js';
+import { raceSignal } from './internal/abort.js';
 import { GuardedStore } from './internal/guarded-store.js';
 import { inspectSymbol } from './internal/redaction.js';
 import {
@@ -350,7 +351,7 @@ export class TokenManager {
           retryInMs: willRetry ? retryInMs : undefined,
         });
         if (!willRetry) throw error;
-        await sleep(retryInMs, this.#closing.signal);
+        await abortableDelay(retryInMs, this.#closing.signal);
       }
     }
   }

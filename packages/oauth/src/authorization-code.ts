@@ -1,7 +1,7 @@
 import { OAuthError, type TokenProvider, TokenResponseError, type TokenSet } from '@auth/core';
 import * as oauth from 'oauth4webapi';
 import type { ClientOptions, DPoPOptions, EndpointOptions } from './endpoint-options.js';
-import { cacheKeyOf, grantProvider } from './internal/grant-provider.js';
+import { grantProvider } from './internal/grant-provider.js';
 import { checkEndpointUrl, requiredString, scopeString } from './internal/options.js';
 import { TokenClient } from './internal/token-client.js';
 
@@ -127,13 +127,9 @@ export function authorizationCode(options: AuthorizationCodeOptions): TokenProvi
   const { client, scope } = flow;
   return grantProvider({
     name: 'authorizationCode',
-    cacheKey: cacheKeyOf({
+    cacheKey: client.cacheKey({
       grant: 'authorization_code',
-      endpoint: client.server.identity,
-      clientId: client.client.clientId,
       scope,
-      clientCredentialTag: client.client.credentialTag,
-      dpopThumbprint: client.dpopThumbprint,
     }),
     canReauthenticate: true,
     description: {

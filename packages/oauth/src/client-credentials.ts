@@ -1,6 +1,6 @@
 import type { TokenProvider } from '@auth/core';
 import type { ClientOptions, DPoPOptions, EndpointOptions } from './endpoint-options.js';
-import { cacheKeyOf, grantProvider } from './internal/grant-provider.js';
+import { grantProvider } from './internal/grant-provider.js';
 import { list, scopeString } from './internal/options.js';
 import { TokenClient } from './internal/token-client.js';
 
@@ -45,15 +45,11 @@ export function clientCredentials(options: ClientCredentialsOptions): TokenProvi
   const params = { scope, audience: options.audience, resource };
   return grantProvider({
     name: 'clientCredentials',
-    cacheKey: cacheKeyOf({
+    cacheKey: client.cacheKey({
       grant: 'client_credentials',
-      endpoint: client.server.identity,
-      clientId: client.client.clientId,
       scope,
       audience: options.audience,
       resource,
-      clientCredentialTag: client.client.credentialTag,
-      dpopThumbprint: client.dpopThumbprint,
     }),
     canReauthenticate: true,
     description: {

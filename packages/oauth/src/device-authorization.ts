@@ -1,8 +1,13 @@
-import { OAuthError, type TokenProvider, TokenResponseError, type TokenSet } from '@auth/core';
+import {
+  abortableDelay,
+  OAuthError,
+  type TokenProvider,
+  TokenResponseError,
+  type TokenSet,
+} from '@auth/core';
 import * as oauth from 'oauth4webapi';
 import type { ClientOptions, DPoPOptions, EndpointOptions } from './endpoint-options.js';
-import { sleep } from './internal/abort.js';
-import { cacheKeyOf, grantProvider } from './internal/grant-provider.js';
+import { grantProvider } from './internal/grant-provider.js';
 import { scopeString } from './internal/options.js';
 import { TokenClient } from './internal/token-client.js';
 
@@ -68,13 +73,9 @@ export function deviceAuthorization(options: DeviceAuthorizationOptions): TokenP
   const scope = scopeString(options.scope);
   return grantProvider({
     name: 'deviceAuthorization',
-    cacheKey: cacheKeyOf({
+    cacheKey: client.cacheKey({
       grant: 'device_code',
-      endpoint: client.server.identity,
-      clientId: client.client.clientId,
       scope,
-      clientCredentialTag: client.client.credentialTag,
-      dpopThumbprint: client.dpopThumbprint,
     }),
     canReauthenticate: true,
     description: { type: 'device_code', ...client.describe(), scope },
@@ -122,7 +123,7 @@ async function runDeviceFlow(
   });
   let intervalMs = response.interval === undefined ? DEFAULT_INTERVAL_MS : response.interval * 1000;
   for (;;) {
-    await sleep(intervalMs, signal);
+    await abortableDelay(intervalMs, signal);
     if (now() >= expiresAt) {
       throw new OAuthError({
         error: 'expired_token',

@@ -1,6 +1,6 @@
 import type { TokenProvider } from '@auth/core';
 import type { ClientOptions, DPoPOptions, EndpointOptions } from './endpoint-options.js';
-import { cacheKeyOf, grantProvider } from './internal/grant-provider.js';
+import { grantProvider } from './internal/grant-provider.js';
 import { list, scopeString } from './internal/options.js';
 import { presence } from './internal/redaction.js';
 import { TokenClient } from './internal/token-client.js';
@@ -48,16 +48,12 @@ export function jwtBearer(options: JwtBearerOptions): TokenProvider {
   const resource = list(options.resource);
   return grantProvider({
     name: 'jwtBearer',
-    cacheKey: cacheKeyOf({
+    cacheKey: client.cacheKey({
       grant: 'jwt_bearer',
-      endpoint: client.server.identity,
-      clientId: client.client.clientId,
       user: options.subjectKey,
       scope,
       audience: options.audience,
       resource,
-      clientCredentialTag: client.client.credentialTag,
-      dpopThumbprint: client.dpopThumbprint,
       secrets: [sourceTag(options.assertion)],
     }),
     canReauthenticate: true,

@@ -1,6 +1,6 @@
 import type { TokenProvider } from '@auth/core';
 import type { ClientOptions, DPoPOptions, EndpointOptions } from './endpoint-options.js';
-import { cacheKeyOf, grantProvider } from './internal/grant-provider.js';
+import { grantProvider } from './internal/grant-provider.js';
 import { requiredString, scopeString } from './internal/options.js';
 import { presence } from './internal/redaction.js';
 import { TokenClient } from './internal/token-client.js';
@@ -50,14 +50,10 @@ export function passwordGrant(options: PasswordGrantOptions): TokenProvider {
   const scope = scopeString(options.scope);
   return grantProvider({
     name: 'passwordGrant',
-    cacheKey: cacheKeyOf({
+    cacheKey: client.cacheKey({
       grant: 'password',
-      endpoint: client.server.identity,
-      clientId: client.client.clientId,
       user: username,
       scope,
-      clientCredentialTag: client.client.credentialTag,
-      dpopThumbprint: client.dpopThumbprint,
       secrets: [password],
     }),
     canReauthenticate: true,

@@ -1,6 +1,6 @@
 import type { TokenProvider } from '@auth/core';
 import type { ClientOptions, DPoPOptions, EndpointOptions } from './endpoint-options.js';
-import { cacheKeyOf, grantProvider } from './internal/grant-provider.js';
+import { grantProvider } from './internal/grant-provider.js';
 import { requiredString, scopeString } from './internal/options.js';
 import { TokenClient } from './internal/token-client.js';
 
@@ -40,13 +40,9 @@ export function refreshTokenGrant(options: RefreshTokenGrantOptions): TokenProvi
     client.grant('refresh_token', { refresh_token: token, scope }, signal);
   return grantProvider({
     name: 'refreshTokenGrant',
-    cacheKey: cacheKeyOf({
+    cacheKey: client.cacheKey({
       grant: 'refresh_token',
-      endpoint: client.server.identity,
-      clientId: client.client.clientId,
       scope,
-      clientCredentialTag: client.client.credentialTag,
-      dpopThumbprint: client.dpopThumbprint,
       secrets: [refreshToken],
     }),
     canReauthenticate: false,

@@ -1,6 +1,6 @@
 import type { TokenProvider } from '@auth/core';
 import type { ClientOptions, DPoPOptions, EndpointOptions } from './endpoint-options.js';
-import { cacheKeyOf, grantProvider } from './internal/grant-provider.js';
+import { grantProvider } from './internal/grant-provider.js';
 import { list, scopeString } from './internal/options.js';
 import { presence } from './internal/redaction.js';
 import { TokenClient } from './internal/token-client.js';
@@ -61,16 +61,12 @@ export function tokenExchange(options: TokenExchangeOptions): TokenProvider {
   const resource = list(options.resource);
   return grantProvider({
     name: 'tokenExchange',
-    cacheKey: cacheKeyOf({
+    cacheKey: client.cacheKey({
       grant: 'token_exchange',
-      endpoint: client.server.identity,
-      clientId: client.client.clientId,
       user: options.subjectKey,
       scope,
       audience: options.audience,
       resource,
-      clientCredentialTag: client.client.credentialTag,
-      dpopThumbprint: client.dpopThumbprint,
       secrets: [sourceTag(subjectToken), sourceTag(actorToken)],
     }),
     canReauthenticate: true,

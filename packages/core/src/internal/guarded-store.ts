@@ -1,7 +1,7 @@
+import { abortableDelay } from '../abortable-delay.js';
 import type { StoreErrorEvent } from '../token-manager-events.js';
 import type { TokenSet } from '../token-set.js';
 import type { TokenLock, TokenStore } from '../token-store.js';
-import { sleep } from './abort.js';
 
 type StoreOperation = StoreErrorEvent['operation'];
 
@@ -85,9 +85,9 @@ export class GuardedStore {
           () => store.waitForUpdate!(this.#key, { timeoutMs: waitMs, signal }),
           null,
         );
-        if (woken === null) await sleep(waitMs, signal);
+        if (woken === null) await abortableDelay(waitMs, signal);
       } else {
-        await sleep(waitMs, signal);
+        await abortableDelay(waitMs, signal);
       }
       signal.throwIfAborted();
       pollMs = Math.min(pollMs * 2, LONGEST_POLL_MS);

@@ -2,6 +2,7 @@ import {
   AuthenticationError,
   type AuthRequest,
   type AuthStrategy,
+  abortableDelay,
   type UnauthorizedResponse,
 } from '@auth/core';
 import type { AuthScopeOptions } from '../auth-options.js';
@@ -123,7 +124,7 @@ export class AuthPolicy {
     }
     if (!renewed) return false;
     const delayMs = this.#retry.delayMs?.(state) ?? 0;
-    if (delayMs > 0) await sleep(delayMs, signal);
+    if (delayMs > 0) await abortableDelay(delayMs, signal);
     return true;
   }
 }
@@ -156,19 +157,4 @@ export function unsignableBodyError(origin: string, detail: string): Authenticat
 
 function safeName(name: string): string {
   return HEADER_NAME.test(name) ? name : '(invalid name)';
-}
-
-function sleep(ms: number, signal?: AbortSignal | null): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -47,24 +47,3 @@ export async function withDeadline<T>(
 function isNetworkError(error: unknown): boolean {
   return error instanceof TypeError && (error.message === 'fetch failed' || 'cause' in error);
 }
-
-/**
- * Waits `ms`, or rejects with the signal's reason when it aborts first.
- *
- * @param ms - How long to wait.
- * @param signal - Stops the wait.
- */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}

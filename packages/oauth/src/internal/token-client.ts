@@ -9,6 +9,7 @@ import {
 } from './authorization-server.js';
 import { ClientAuthentication } from './client-auth.js';
 import { dpopHandle, isDPoPNonceChallenge } from './dpop.js';
+import { type CacheKeyParts, cacheKeyOf } from './grant-provider.js';
 import { jsonOrThrow, type ReadResponse, readResponse, tokenSetOrThrow } from './http-response.js';
 
 /** Form parameters of a request; a list sends the parameter once per value (e.g. `resource`). */
@@ -56,6 +57,22 @@ export class TokenClient {
     this.#extraParams = { ...options.extraParams };
     this.#dpop = options.dpop === undefined ? undefined : dpopHandle(owner, options.dpop);
     this.dpopThumbprint = options.dpop?.thumbprint;
+  }
+
+  /**
+   * The cache key of tokens this client gets with `parts`: the endpoint, client id, client
+   * credential tag and DPoP thumbprint come from the client (see {@link cacheKeyOf}).
+   */
+  cacheKey(
+    parts: Omit<CacheKeyParts, 'endpoint' | 'clientId' | 'clientCredentialTag' | 'dpopThumbprint'>,
+  ): string {
+    return cacheKeyOf({
+      ...parts,
+      endpoint: this.server.identity,
+      clientId: this.client.clientId,
+      clientCredentialTag: this.client.credentialTag,
+      dpopThumbprint: this.dpopThumbprint,
+    });
   }
 
   /** The clock. */
