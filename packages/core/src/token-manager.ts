@@ -268,19 +268,14 @@ export class TokenManager {
 
   #refreshInBackground(now: number): void {
     if (this.#flight || now < this.#nextBackgroundAttemptAt) return;
-    this.#startFlight(true).promise.then(
-      () => {
-        this.#backgroundAttempts = 0;
-      },
-      (error: unknown) => {
-        const failure = classifyFailure(error);
-        this.#backgroundAttempts += 1;
-        this.#nextBackgroundAttemptAt = failure.retryable
-          ? this.#now() +
-            retryDelayMs(this.#retry, this.#backgroundAttempts, failure, Math.random())
-          : Number.POSITIVE_INFINITY;
-      },
-    );
+    // Success resets the backoff in #install; a failure schedules the next attempt.
+    this.#startFlight(true).promise.catch((error: unknown) => {
+      const failure = classifyFailure(error);
+      this.#backgroundAttempts += 1;
+      this.#nextBackgroundAttemptAt = failure.retryable
+        ? this.#now() + retryDelayMs(this.#retry, this.#backgroundAttempts, failure, Math.random())
+        : Number.POSITIVE_INFINITY;
+    });
   }
 
   /** Joins the flight in progress or starts one; a caller that needs a token retries in the foreground if a background flight fails. */

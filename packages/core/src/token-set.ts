@@ -28,17 +28,11 @@ export interface TokenSetInit {
  * The plain, versioned form of a {@link TokenSet} that stores persist
  * (see {@link TokenSet.serialize}). It holds the secrets: keep it out of logs.
  */
-export interface SerializedTokenSet {
+export interface SerializedTokenSet extends Omit<TokenSetInit, 'tokenType'> {
   /** Format version; currently `1`. */
   version: 1;
-  accessToken: string;
+  /** The normalised scheme (always present once serialized). */
   tokenType: string;
-  expiresAt?: number;
-  refreshToken?: string;
-  refreshExpiresAt?: number;
-  idToken?: string;
-  scope?: string;
-  issuedAt?: number;
 }
 
 /** The redacted view of a {@link TokenSet}: what `JSON.stringify` and `util.inspect` show. */

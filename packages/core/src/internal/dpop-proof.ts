@@ -1,15 +1,16 @@
 import { fromBase64Text, toBase64Url } from './base64.js';
 import { sha256Digest } from './digest.js';
+import { signBytes } from './signing-keys.js';
 
 /**
  * DPoP proofs (RFC 9449 §4) on WebCrypto alone: the key checks, the public JWK and its
  * RFC 7638 thumbprint, and the signed `dpop+jwt` itself.
  */
 
-/** The JWS algorithms a DPoP key may use, by WebCrypto key algorithm. */
+/** The JWS algorithms a DPoP key may use: how they sign, and the members of their public JWK. */
 const ALGORITHMS = {
-  ES256: { sign: { name: 'ECDSA', hash: 'SHA-256' }, members: ['crv', 'kty', 'x', 'y'] },
-  EdDSA: { sign: { name: 'Ed25519' }, members: ['crv', 'kty', 'x'] },
+  ES256: { signing: 'ecdsa-p256-sha256', members: ['crv', 'kty', 'x', 'y'] },
+  EdDSA: { signing: 'ed25519', members: ['crv', 'kty', 'x'] },
 } as const;
 
 /** The JWS `alg` of a DPoP proof. */
@@ -21,8 +22,8 @@ export interface ProofClaims {
   method: string;
   /** The request URL; `htu` is it without query and fragment. */
   url: URL;
-  /** The access token the request carries, for `ath`; none at the token endpoint. */
-  accessToken?: string;
+  /** `ath`: the Base64url SHA-256 of the access token the request carries ({@link accessTokenHash}). */
+  ath?: string;
   /** The server's latest `DPoP-Nonce`, if it gave one. */
   nonce?: string;
   /** Epoch ms, for `iat`. */
@@ -74,8 +75,8 @@ export async function jwkThumbprint(jwk: Record<string, string>): Promise<string
 
 /**
  * Signs one DPoP proof JWT (RFC 9449 §4.2): header `typ: dpop+jwt`, `alg`, `jwk`; claims
- * `jti` (128 random bits), `htm`, `htu` (no query or fragment), `iat`, and `ath` (Base64url
- * SHA-256 of the access token) and `nonce` when given.
+ * `jti` (128 random bits), `htm`, `htu` (no query or fragment), `iat`, and `ath` and `nonce`
+ * when given.
  *
  * @param privateKey - The signing key.
  * @param alg - Its algorithm.
@@ -96,18 +97,21 @@ export async function signProof(
     htu: `${claims.url.origin}${claims.url.pathname}`,
     iat: Math.floor(claims.now / 1000),
   };
-  if (claims.accessToken !== undefined) {
-    payload.ath = toBase64Url(await sha256Digest(new TextEncoder().encode(claims.accessToken)));
-  }
+  if (claims.ath !== undefined) payload.ath = claims.ath;
   if (claims.nonce !== undefined) payload.nonce = claims.nonce;
   const input = `${toBase64Url(JSON.stringify(header))}.${toBase64Url(JSON.stringify(payload))}`;
-  const signature = await crypto.subtle.sign(
-    ALGORITHMS[alg].sign,
+  const signature = await signBytes(
     privateKey,
+    ALGORITHMS[alg].signing,
     new TextEncoder().encode(input),
   );
   // WebCrypto's ECDSA signature is r‖s, which is the JWS encoding (RFC 7518 §3.4).
-  return `${input}.${toBase64Url(new Uint8Array(signature))}`;
+  return `${input}.${toBase64Url(signature)}`;
+}
+
+/** The `ath` claim for an access token (RFC 9449 §4.2): Base64url SHA-256 of its value. */
+export async function accessTokenHash(accessToken: string): Promise<string> {
+  return toBase64Url(await sha256Digest(new TextEncoder().encode(accessToken)));
 }
 
 /** The `nonce` claim of a proof that was sent, if it had one (read, not verified). */

@@ -1,4 +1,5 @@
 import {
+  accessTokenHash,
   type DPoPAlgorithm,
   dpopAlgorithmOf,
   proofNonce,
@@ -6,6 +7,7 @@ import {
   signProof,
 } from '../internal/dpop-proof.js';
 import { inspectSymbol } from '../internal/redaction.js';
+import type { TokenSet } from '../token-set.js';
 import type { AuthStrategy } from './auth-strategy.js';
 import { type TokenSource, tokenAuth } from './token-auth.js';
 
@@ -63,6 +65,8 @@ export function dpopAuth(manager: TokenSource, options: DPoPAuthOptions): AuthSt
   const asToken = tokenAuth(manager); // its 401 handling: forceRefresh({ rejected })
   const alg: DPoPAlgorithm = dpopAlgorithmOf(keyPair);
   let jwk: Promise<Record<string, string>> | undefined;
+  // `ath` changes only with the token: hashed once per token, not per request.
+  let hashed: { tokens: TokenSet; ath: Promise<string> } | undefined;
   const nonces = new Map<string, string>();
   const remember = (origin: string, nonce: string) => {
     nonces.delete(origin);
@@ -79,12 +83,14 @@ export function dpopAuth(manager: TokenSource, options: DPoPAuthOptions): AuthSt
 
   return {
     async authenticate(req) {
-      const token = await manager.getToken();
+      const token = manager.peekToken?.() ?? (await manager.getToken());
       jwk ??= publicJwk(keyPair.publicKey, alg);
+      if (hashed?.tokens !== token)
+        hashed = { tokens: token, ath: accessTokenHash(token.accessToken) };
       const proof = await signProof(keyPair.privateKey, alg, await jwk, {
         method: req.method,
         url: req.url,
-        accessToken: token.accessToken,
+        ath: await hashed.ath,
         nonce: nonces.get(req.url.origin),
         now: now(),
       });
