@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config';
  * and integration tests (real Redis, real OpenID provider, child processes) in
  * `test/integration/` as their own project.
  */
-export function packageTestConfig(options: { integrationTimeoutMs?: number } = {}) {
+export function packageTestConfig() {
   return defineConfig({
     test: {
       projects: [
@@ -21,8 +21,8 @@ export function packageTestConfig(options: { integrationTimeoutMs?: number } = {
             name: 'integration',
             include: ['test/integration/**/*.test.ts'],
             environment: 'node',
-            testTimeout: options.integrationTimeoutMs ?? 60_000,
-            hookTimeout: options.integrationTimeoutMs ?? 60_000,
+            testTimeout: 60_000,
+            hookTimeout: 60_000,
             fileParallelism: false,
           },
         },
