@@ -12,7 +12,6 @@ import { CredentialScope } from './credential-scope.js';
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the check for header injection
 const UNSAFE_HEADER_VALUE = /[\x00\r\n]/;
-const MAX_CHECKED_NAMES = 32;
 
 /**
  * The options both adapters share, checked once at construction: which URLs get
@@ -24,8 +23,6 @@ export class AuthPolicy {
   readonly #retry: AuthRetryPolicy;
   /** Whether the strategy signs the body: it must see the exact bytes that are sent. */
   readonly signsBody: boolean;
-  /** Header name → the last value that passed the check. */
-  readonly #lastChecked = new Map<string, string>();
 
   /**
    * @param options - The shared options.
@@ -80,8 +77,6 @@ export class AuthPolicy {
   #checked(headers: Record<string, string>, request: AuthRequest): Record<string, string> {
     for (const name in headers) {
       const value = headers[name];
-      // A strategy sends the same headers again and again: check each value once.
-      if (this.#lastChecked.get(name) === value) continue;
       if (!HEADER_NAME.test(name) || typeof value !== 'string' || UNSAFE_HEADER_VALUE.test(value)) {
         throw new AuthenticationError(
           `the strategy returned an unsafe "${safeName(name)}" header`,
@@ -90,8 +85,6 @@ export class AuthPolicy {
           },
         );
       }
-      if (this.#lastChecked.size < MAX_CHECKED_NAMES || this.#lastChecked.has(name))
-        this.#lastChecked.set(name, value);
     }
     return headers;
   }

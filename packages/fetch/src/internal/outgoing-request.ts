@@ -43,7 +43,10 @@ export function outgoingRequest(
   targets: RequestTargets,
 ): OutgoingRequest | Promise<OutgoingRequest> {
   if (typeof input === 'object' && !(input instanceof URL)) {
-    return fromRequest(init === undefined ? input : new Request(input, init), targets);
+    if (init === undefined) return fromRequest(input, targets, {});
+    // A Request keeps only the standard members: the others (`dispatcher`, …) pass on from `init`.
+    const { method, headers, body, signal, redirect, ...rest } = init;
+    return fromRequest(new Request(input, init), targets, rest);
   }
   const target = targets.resolve(input);
   if (init === undefined) {
@@ -70,8 +73,12 @@ export function outgoingRequest(
   return body === undefined || body === null ? hop(undefined) : prepareBody(body).then(hop);
 }
 
-async function fromRequest(request: Request, targets: RequestTargets): Promise<OutgoingRequest> {
-  const init: Record<string, unknown> = {};
+async function fromRequest(
+  request: Request,
+  targets: RequestTargets,
+  extra: RequestInit,
+): Promise<OutgoingRequest> {
+  const init: Record<string, unknown> = { ...extra };
   for (const member of REQUEST_MEMBERS) {
     if (request[member] !== undefined) init[member] = request[member];
   }

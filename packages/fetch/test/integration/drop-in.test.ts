@@ -139,6 +139,23 @@ describe('createAuthFetch as a drop-in for fetch', () => {
     expect(seen).toEqual(['Bearer drop-in-token']);
   });
 
+  it('passes non-standard init members (dispatcher, …) on, with a string or a Request input', async () => {
+    const dispatchers: unknown[] = [];
+    const marker = { name: 'my-dispatcher' };
+    const api = createAuthFetch({
+      auth,
+      origins: [server.url],
+      fetch: (_input, init) => {
+        dispatchers.push((init as { dispatcher?: unknown } | undefined)?.dispatcher);
+        return Promise.resolve(new Response('ok'));
+      },
+    });
+    const init = { dispatcher: marker } as RequestInit;
+    expect((await api(`${server.url}/with-dispatcher`, init)).status).toBe(200);
+    expect((await api(new Request(`${server.url}/with-dispatcher`), init)).status).toBe(200);
+    expect(dispatchers).toEqual([marker, marker]);
+  });
+
   it('returns other statuses untouched', async () => {
     const api = createAuthFetch({ auth, origins: [server.url] });
     for (const code of [200, 204, 400, 403, 404, 500, 503]) {
