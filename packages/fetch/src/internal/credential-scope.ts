@@ -1,3 +1,4 @@
+import { isLoopbackHost } from '@auth/core';
 import { compilePathPatterns, type PathMatcher } from './path-patterns.js';
 
 /** Settings that decide which URLs get credentials. */
@@ -60,14 +61,4 @@ function checkedOrigin(entry: string | URL, allowInsecureHttp: boolean): string 
     );
   }
   return url.origin;
-}
-
-/** Whether `hostname` (as `URL#hostname` gives it) names this machine. */
-export function isLoopbackHost(hostname: string): boolean {
-  return (
-    hostname === 'localhost' ||
-    hostname.endsWith('.localhost') ||
-    hostname === '[::1]' ||
-    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname)
-  );
 }

@@ -1,7 +1,7 @@
+import { isLoopbackHost } from '@auth/core';
+
 /** The default deadline of every request, in ms. */
 export const DEFAULT_TIMEOUT_MS = 10_000;
-
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
 
 /**
  * Parses an endpoint URL and refuses plain `http:` except to loopback hosts (or when the
@@ -22,7 +22,7 @@ export function checkEndpointUrl(name: string, value: unknown, allowInsecureHttp
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:')
     throw new TypeError(`${name} must be an https: URL`);
-  if (url.protocol === 'http:' && !allowInsecureHttp && !LOOPBACK_HOSTS.has(url.hostname)) {
+  if (url.protocol === 'http:' && !allowInsecureHttp && !isLoopbackHost(url.hostname)) {
     throw new TypeError(
       `${name} uses plain http: to a host that is not loopback; use https: or set allowInsecureHttp`,
     );
