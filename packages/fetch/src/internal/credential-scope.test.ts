@@ -57,5 +57,3 @@ describe('CredentialScope', () => {
     );
   });
 });
-
-describe('isLoopbackHost', () => {});
