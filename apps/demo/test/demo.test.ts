@@ -45,7 +45,9 @@ describe('the demo, run as a real process', () => {
       /100 × 200 OK, 1 token request \(token [0-9a-f]{12}, expires in 60 min\)/,
     );
     expect(output).toMatch(/new token [0-9a-f]{12} in the background, while calls went on/);
-    expect(output).toMatch(/0 failed, \d+ token requests;.*none waited for a token request/);
+    expect(output).toMatch(
+      /0 failed, \d+ token requests \(1 waited for\);.*after the first, none waited for a token request/,
+    );
     expect(output).toMatch(
       /20 calls got 401 → 1 token request \(new token [0-9a-f]{12}\) → retried: 20 × 200 OK/,
     );

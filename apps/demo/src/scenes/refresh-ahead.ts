@@ -18,6 +18,7 @@ export async function refreshAhead(context: SceneContext): Promise<SceneOutcome>
   env.provider.setAccessTokenTtlSeconds(LIFETIME_SECONDS);
   const { clientId, clientSecret } = env.provider.clients.post;
   let tokenRequests = 0;
+  let foregroundRequests = 0;
   const manager = new TokenManager({
     provider: clientCredentials({
       issuer: env.provider.issuer,
@@ -30,9 +31,10 @@ export async function refreshAhead(context: SceneContext): Promise<SceneOutcome>
     onEvent(event) {
       if (event.type === 'token-fetched' || event.type === 'token-refreshed') {
         tokenRequests += 1;
+        if (!event.background) foregroundRequests += 1;
         const how = event.background
           ? 'in the background, while calls went on'
-          : 'before the first call';
+          : 'while a call waited';
         narrator.event(
           `new token ${event.fingerprint} ${how} (${expiresIn(event.expiresAt)}, took ${event.durationMs} ms)`,
         );
@@ -58,8 +60,10 @@ export async function refreshAhead(context: SceneContext): Promise<SceneOutcome>
 
   const [first = 0, ...rest] = latencies;
   const slowest = Math.max(0, ...rest);
+  // Only the very first call may wait: every later token must arrive in the background.
+  const noneWaited = foregroundRequests === 1;
   narrator.result(
-    `${latencies.length} calls, ${failures} failed, ${tokenRequests} token requests; first call ${first.toFixed(0)} ms (it fetched the token), every later call at most ${slowest.toFixed(0)} ms: none waited for a token request`,
+    `${latencies.length} calls, ${failures} failed, ${tokenRequests} token requests (${foregroundRequests} waited for); first call ${first.toFixed(0)} ms, every later call at most ${slowest.toFixed(0)} ms${noneWaited ? ': after the first, none waited for a token request' : ''}`,
   );
-  return { ok: failures === 0 && tokenRequests >= 2 };
+  return { ok: failures === 0 && tokenRequests >= 2 && noneWaited };
 }

@@ -12,16 +12,20 @@ export async function twoStepPipeline(context: SceneContext): Promise<SceneOutco
     'A two-step pipeline',
     'step "app": a client-credentials token from the provider; step "session": a user session from a login service, requested with the app token',
   );
-  const { clientId, clientSecret } = env.provider.clients.basic;
-  const basic = `Basic ${btoa(`${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`)}`;
+  // The app step authenticates the client in the form body (client_secret_post).
+  const { clientId, clientSecret } = env.provider.clients.post;
   const provider = tokenPipeline({
     keyPrefix: 'demo',
     steps: [
       httpTokenStep({
         name: 'app',
         url: env.provider.tokenUrl,
-        headers: () => ({ Authorization: basic }),
-        body: () => new URLSearchParams({ grant_type: 'client_credentials' }),
+        body: () =>
+          new URLSearchParams({
+            grant_type: 'client_credentials',
+            client_id: clientId,
+            client_secret: clientSecret,
+          }),
         expiresInPath: 'expires_in',
       }),
       httpTokenStep({
