@@ -65,14 +65,24 @@ export async function runFleet(
     throw new FleetSetupError((error as Error).message, { cause: error });
   }
   const clientSecret = randomBytes(18).toString('base64url');
-  const tokenServer = await startTokenServer({
-    lifetimeSeconds: options.tokenLifetimeSeconds,
-    issueRefreshTokens: false,
-    clients: { 'fleet-worker': clientSecret },
-  });
-  const api = await startProtectedApi({
-    authorize: bearerTokenCheck((token) => tokenServer.isActive(token)),
-  });
+  const started: { close(): Promise<void> }[] = [redis];
+  let tokenServer: Awaited<ReturnType<typeof startTokenServer>>;
+  let api: Awaited<ReturnType<typeof startProtectedApi>>;
+  try {
+    tokenServer = await startTokenServer({
+      lifetimeSeconds: options.tokenLifetimeSeconds,
+      issueRefreshTokens: false,
+      clients: { 'fleet-worker': clientSecret },
+    });
+    started.unshift(tokenServer);
+    api = await startProtectedApi({
+      authorize: bearerTokenCheck((token) => tokenServer.isActive(token)),
+    });
+    started.unshift(api);
+  } catch (error) {
+    for (const server of started) await server.close();
+    throw new FleetSetupError((error as Error).message, { cause: error });
+  }
   const workerPath = fileURLToPath(new URL('./worker.js', import.meta.url));
   const keyPrefix = `auth-cluster:${randomBytes(6).toString('hex')}:`;
   const workers: WorkerProcess[] = [];
@@ -129,9 +139,7 @@ export async function runFleet(
     };
   } finally {
     for (const worker of workers) worker.kill();
-    await api.close();
-    await tokenServer.close();
-    await redis.close();
+    for (const server of started) await server.close();
   }
 }
 

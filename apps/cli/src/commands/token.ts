@@ -61,9 +61,10 @@ ${SETTINGS_HELP}`,
       },
     });
     try {
-      let tokens = await manager.getToken({ signal: io.signal });
-      if (values.refresh)
-        tokens = await manager.forceRefresh({ rejected: tokens, signal: io.signal });
+      // forceRefresh renews once, including in a fresh process where the token is only stored.
+      const tokens = values.refresh
+        ? await manager.forceRefresh({ signal: io.signal })
+        : await manager.getToken({ signal: io.signal });
       if (values.json) {
         const now = io.now();
         io.out(

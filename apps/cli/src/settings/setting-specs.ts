@@ -173,19 +173,3 @@ export function pickSettings(settings: Settings, keep: (spec: SettingSpec) => bo
   }
   return picked;
 }
-
-/**
- * How a setting can be given, for error messages: `--client-id, AUTH_CLIENT_ID or "clientId"`.
- *
- * @param name - The setting.
- * @returns The ways to set it.
- * @example
- * ```ts
- * waysToSet('clientSecret'); // 'AUTH_CLIENT_SECRET or "clientSecret" in the config file'
- * ```
- */
-export function waysToSet(name: SettingName): string {
-  const spec = SETTING_SPECS.find((candidate) => candidate.name === name)!;
-  const flag = spec.flag ? `--${spec.flag}, ` : '';
-  return `${flag}${ENV_PREFIX}${spec.variable} or "${spec.name}" in the config file`;
-}
