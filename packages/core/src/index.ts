@@ -19,6 +19,7 @@ export {
 export type { PrivateKeyInput } from './internal/signing-keys.js';
 export { isLoopbackHost } from './loopback-host.js';
 export { MemoryTokenStore, type MemoryTokenStoreOptions } from './memory-token-store.js';
+export { raceSignal } from './race-signal.js';
 export { type StaticTokenOptions, staticToken } from './static-token.js';
 export { type ApiKeyAuthOptions, apiKeyAuth } from './strategies/api-key-auth.js';
 export type {

@@ -1,6 +1,5 @@
 import { abortableDelay } from './abortable-delay.js';
 import { AuthError, AuthenticationError, OAuthError, SessionExpiredError } from './errors.js';
-import { raceSignal } from './internal/abort.js';
 import { GuardedStore } from './internal/guarded-store.js';
 import { inspectSymbol } from './internal/redaction.js';
 import {
@@ -12,6 +11,7 @@ import {
 } from './internal/retry-policy.js';
 import { scheduleFor, type TimingPolicy, type TokenSchedule } from './internal/token-timing.js';
 import { MemoryTokenStore } from './memory-token-store.js';
+import { raceSignal } from './race-signal.js';
 import type { TokenManagerEvent } from './token-manager-events.js';
 import type { ProviderDescription, TokenProvider } from './token-provider.js';
 import type { TokenSet } from './token-set.js';

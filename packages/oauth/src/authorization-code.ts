@@ -2,7 +2,7 @@ import { OAuthError, type TokenProvider, TokenResponseError, type TokenSet } fro
 import * as oauth from 'oauth4webapi';
 import type { ClientOptions, DPoPOptions, EndpointOptions } from './endpoint-options.js';
 import { grantProvider } from './internal/grant-provider.js';
-import { checkEndpointUrl, requiredString, scopeString } from './internal/options.js';
+import { requiredString, scopeString } from './internal/options.js';
 import { TokenClient } from './internal/token-client.js';
 
 /** Settings shared by the authorization code helpers. */
@@ -167,7 +167,8 @@ class AuthorizationCodeFlow {
     const as = await this.client.server.metadata(signal, 'authorization_endpoint');
     const codeVerifier = oauth.generateRandomCodeVerifier();
     const state = oauth.generateRandomState();
-    const url = checkEndpointUrl('authorization_endpoint', as.authorization_endpoint);
+    // metadata() has checked the endpoint, honouring allowInsecureHttp.
+    const url = new URL(as.authorization_endpoint!);
     for (const [name, value] of Object.entries(this.#params)) url.searchParams.set(name, value);
     url.searchParams.set('client_id', this.client.client.clientId);
     url.searchParams.set('response_type', 'code');

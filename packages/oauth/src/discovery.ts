@@ -1,4 +1,4 @@
-import { TokenResponseError } from '@auth/core';
+import { raceSignal, TokenResponseError } from '@auth/core';
 import * as oauth from 'oauth4webapi';
 import { withDeadline } from './internal/abort.js';
 import { jsonOrThrow, readResponse } from './internal/http-response.js';
@@ -82,12 +82,14 @@ export class DiscoveryCache {
     options: Omit<DiscoverOptions, 'cache'> = {},
   ): Promise<AuthorizationServerMetadata> {
     const key = `${options.algorithm ?? 'oidc'} ${issuer.href}`;
-    const cached = this.#entries.get(key);
-    if (cached) return cached;
-    const pending = fetchMetadata(issuer, options);
-    this.#entries.set(key, pending);
-    pending.catch(() => this.#entries.delete(key));
-    return pending;
+    let pending = this.#entries.get(key);
+    if (!pending) {
+      // Shared by every caller: only its own timeout ends it, never one caller's signal.
+      pending = fetchMetadata(issuer, { ...options, signal: undefined });
+      this.#entries.set(key, pending);
+      pending.catch(() => this.#entries.delete(key));
+    }
+    return raceSignal(pending, options.signal);
   }
 
   /** Forgets every entry (e.g. after a key rotation at the issuer). */

@@ -123,7 +123,12 @@ function build(
         resource: config.resource,
       });
     case 'jwt_bearer':
-      return jwtBearer({ ...common, assertion: config.assertion!, audience: config.audience });
+      return jwtBearer({
+        ...common,
+        assertion: config.assertion!,
+        audience: config.audience,
+        resource: config.resource,
+      });
     case 'device_code':
       return deviceAuthorization({
         ...common,

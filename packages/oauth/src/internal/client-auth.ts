@@ -67,10 +67,7 @@ export class ClientAuthentication {
       throw new TypeError(`${owner} needs privateKey (authMethod private_key_jwt)`);
     if (method !== 'private_key_jwt' && options.privateKey !== undefined)
       throw new TypeError(`${owner}: privateKey conflicts with authMethod ${method}`);
-    if (
-      typeof options.privateKey === 'string' &&
-      !options.privateKey.includes('-----BEGIN PRIVATE KEY-----')
-    )
+    if (typeof options.privateKey === 'string' && !isPkcs8Pem(options.privateKey))
       throw new TypeError(
         `${owner}: privateKey must be a CryptoKey or PKCS #8 PEM ("BEGIN PRIVATE KEY")`,
       );
@@ -135,4 +132,15 @@ async function importPkcs8(
   const base64 = pem.replace(/-----(BEGIN|END) PRIVATE KEY-----/g, '').replace(/\s+/g, '');
   const der = Uint8Array.from(atob(base64), (char) => char.charCodeAt(0));
   return crypto.subtle.importKey('pkcs8', der, algorithm, false, ['sign']);
+}
+
+/** Whether `pem` is one PKCS #8 block whose body is Base64: checked at construction, imported on first use. */
+function isPkcs8Pem(pem: string): boolean {
+  const body = /-----BEGIN PRIVATE KEY-----([\s\S]+?)-----END PRIVATE KEY-----/.exec(pem)?.[1];
+  if (body === undefined) return false;
+  try {
+    return atob(body.replace(/\s+/g, '')).length > 0;
+  } catch {
+    return false;
+  }
 }

@@ -1,4 +1,10 @@
-import { MemoryTokenStore, type TokenProvider, type TokenSet, type TokenStore } from '@auth/core';
+import {
+  MemoryTokenStore,
+  raceSignal,
+  type TokenProvider,
+  type TokenSet,
+  type TokenStore,
+} from '@auth/core';
 import { grantProvider } from '../internal/grant-provider.js';
 import { checkStepGraph } from '../internal/step-graph.js';
 import type { PipelineStep } from './pipeline-step.js';
@@ -7,8 +13,11 @@ import type { PipelineStep } from './pipeline-step.js';
 export interface TokenPipelineOptions {
   /** The steps; the last one's token is the pipeline's. Order otherwise does not matter. */
   steps: readonly PipelineStep[];
-  /** Prefix of the store keys of the steps and of the pipeline's `cacheKey`. Default `pipeline`. */
-  keyPrefix?: string;
+  /**
+   * Prefix of the store keys of the steps and of the pipeline's `cacheKey`: it names the
+   * identity, so two pipelines that would get different tokens must have different prefixes.
+   */
+  keyPrefix: string;
   /** Where intermediate tokens are cached. Default a new `MemoryTokenStore`. */
   store?: TokenStore;
   /** A cached step token is reused only while valid for this long, in ms. Default 0. */
@@ -27,7 +36,7 @@ export interface TokenPipelineOptions {
  *
  * @param options - See {@link TokenPipelineOptions}.
  * @returns A provider whose `cacheKey` is `<keyPrefix>:<last step>`.
- * @throws {TypeError} No steps, a duplicate name, an unknown `dependsOn` name or a cycle
+ * @throws {TypeError} No steps, a duplicate name, an unknown `dependsOn` name, a cycle, or no `keyPrefix`
  *   (checked here, at construction).
  * @example
  * ```ts
@@ -57,7 +66,9 @@ export function tokenPipeline(options: TokenPipelineOptions): TokenProvider {
   checkStepGraph(steps);
   const byName = new Map(steps.map((step) => [step.name, step]));
   const last = steps[steps.length - 1]!;
-  const keyPrefix = options.keyPrefix ?? 'pipeline';
+  const keyPrefix = options.keyPrefix;
+  if (typeof keyPrefix !== 'string' || keyPrefix === '')
+    throw new TypeError('tokenPipeline needs a keyPrefix naming its identity (e.g. "billing-api")');
   const store = options.store ?? new MemoryTokenStore({ now: options.now });
   const now = options.now ?? Date.now;
   const skewMs = options.expirySkewMs ?? 0;
@@ -75,15 +86,16 @@ export function tokenPipeline(options: TokenPipelineOptions): TokenProvider {
     const stored = await store.get(stepKey(step.name)).catch(() => undefined);
     if (stored?.isAccessValid(skewMs, now())) return stored;
     const pending = inFlight.get(step.name);
-    if (pending) return pending;
-    const flight = run(step, signal)
+    if (pending) return raceSignal(pending, signal);
+    // Shared by every caller: the step's own timeout ends it, never one caller's signal.
+    const flight = run(step, undefined)
       .then(async (tokens) => {
         await store.set(stepKey(step.name), tokens).catch(() => undefined);
         return tokens;
       })
       .finally(() => inFlight.delete(step.name));
     inFlight.set(step.name, flight);
-    return flight;
+    return raceSignal(flight, signal);
   };
 
   const description: Record<string, string | number | boolean | undefined> = {

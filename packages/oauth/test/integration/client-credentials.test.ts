@@ -187,6 +187,30 @@ describe('discover', () => {
     expect(discoveries).toBe(1);
   });
 
+  it('does not fail discovery for everyone when one caller sharing the cache aborts', async () => {
+    const discoveryCache = new DiscoveryCache();
+    const controller = new AbortController();
+    const { clientId, clientSecret } = bed.clients.basic;
+    const make = () =>
+      clientCredentials({ issuer: bed.issuer, clientId, clientSecret, discoveryCache });
+    const aborted = make().fetchToken({ signal: controller.signal });
+    const other = make().fetchToken();
+    controller.abort(new Error('manager A closed'));
+    await expect(aborted).rejects.toThrow();
+    expect((await other).accessToken).toBeTruthy();
+  });
+
+  it('refuses a PEM private key whose body is not Base64 at construction, not at the first request', () => {
+    expect(() =>
+      clientCredentials({
+        tokenUrl: bed.tokenUrl,
+        clientId: 'c',
+        authMethod: 'private_key_jwt',
+        privateKey: '-----BEGIN PRIVATE KEY-----\n%%% not base64 %%%\n-----END PRIVATE KEY-----',
+      }),
+    ).toThrow(/PKCS #8 PEM/);
+  });
+
   it('rejects plain http to a non-loopback host unless allowInsecureHttp is set', () => {
     expect(() =>
       clientCredentials({ tokenUrl: 'http://example.com/token', clientId: 'c', clientSecret: 's' }),

@@ -104,6 +104,41 @@ describe('providerFromConfig / providerFromEnv', () => {
     ).toThrow(/not supported/);
   });
 
+  it('refuses settings the chosen grant would silently ignore', () => {
+    const base = { issuer: bed.issuer, clientId: 'c', clientSecret: 's' };
+    expect(() =>
+      providerFromConfig({
+        ...base,
+        grant: 'password',
+        username: 'u',
+        password: 'p',
+        audience: 'api',
+      }),
+    ).toThrow(/audience.*not used by the password grant/);
+    expect(() =>
+      providerFromConfig({
+        ...base,
+        grant: 'refresh_token',
+        refreshToken: 'r',
+        resource: 'https://api',
+      }),
+    ).toThrow(/resource.*not used by the refresh_token grant/);
+  });
+
+  it('passes resource on to the jwt_bearer grant: it is part of the cache key', () => {
+    const base = {
+      grant: 'jwt_bearer' as const,
+      issuer: bed.issuer,
+      clientId: 'c',
+      clientSecret: 's',
+      assertion: 'a.b.c',
+    };
+    const without = providerFromConfig(base);
+    const withResource = providerFromConfig({ ...base, resource: 'https://api.example.com' });
+    expect(withResource.cacheKey).not.toBe(without.cacheKey);
+    expect(withResource.cacheKey).toContain(encodeURIComponent('https://api.example.com'));
+  });
+
   it('names conflicting settings without echoing secret values', () => {
     const secret = 'conflict-secret-value';
     const error = (() => {

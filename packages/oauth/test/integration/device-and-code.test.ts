@@ -138,6 +138,18 @@ describe('authorization code + PKCE with a loopback receiver', () => {
     }
   });
 
+  it('honours allowInsecureHttp for the authorization endpoint too', async () => {
+    const options = {
+      ...bed.clients.native,
+      authorizationUrl: 'http://auth.internal/auth',
+      tokenUrl: 'http://auth.internal/token',
+      redirectUri: 'http://127.0.0.1:9/callback',
+    };
+    await expect(createAuthorizationRequest(options)).rejects.toThrow(/allowInsecureHttp/);
+    const request = await createAuthorizationRequest({ ...options, allowInsecureHttp: true });
+    expect(new URL(request.url).origin).toBe('http://auth.internal');
+  });
+
   it('rejects a callback whose state does not match, and maps an error callback to OAuthError', async () => {
     const options = {
       issuer: bed.issuer,

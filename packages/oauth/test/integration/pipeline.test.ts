@@ -90,7 +90,7 @@ describe('tokenPipeline with httpTokenStep', () => {
   });
 
   it('shares one request per step among concurrent fetches', async () => {
-    const provider = tokenPipeline({ steps: steps(Date.now) });
+    const provider = tokenPipeline({ keyPrefix: 'two-step', steps: steps(Date.now) });
     await Promise.all([provider.fetchToken(), provider.fetchToken(), provider.fetchToken()]);
     expect(counts.app).toBe(1);
     expect(counts.user).toBe(3);
@@ -98,7 +98,9 @@ describe('tokenPipeline with httpTokenStep', () => {
 
   it('maps a failing step to a retryable TokenEndpointError naming the step', async () => {
     failUserWith = 503;
-    const error = await caught(() => tokenPipeline({ steps: steps(Date.now) }).fetchToken());
+    const error = await caught(() =>
+      tokenPipeline({ keyPrefix: 'two-step', steps: steps(Date.now) }).fetchToken(),
+    );
     expect(TokenEndpointError.isInstance(error)).toBe(true);
     expect(error).toMatchObject({ status: 503, retryable: true });
     expect((error as Error).message).toContain('step "user"');
@@ -107,21 +109,24 @@ describe('tokenPipeline with httpTokenStep', () => {
   it('fails at construction on a cycle, an unknown dependsOn name or a duplicate name', () => {
     const step = (name: string, dependsOn: string[] = []) =>
       httpTokenStep({ name, url: `${api.url}/${name}`, dependsOn });
-    expect(() => tokenPipeline({ steps: [step('a', ['b']), step('b', ['a'])] })).toThrow(
-      /cycle: a → b → a/,
+    expect(() =>
+      tokenPipeline({ keyPrefix: 'p', steps: [step('a', ['b']), step('b', ['a'])] }),
+    ).toThrow(/cycle: a → b → a/);
+    expect(() => tokenPipeline({ keyPrefix: 'p', steps: [step('a', ['a'])] })).toThrow(
+      /cycle: a → a/,
     );
-    expect(() => tokenPipeline({ steps: [step('a', ['a'])] })).toThrow(/cycle: a → a/);
-    expect(() => tokenPipeline({ steps: [step('user', ['app'])] })).toThrow(
+    expect(() => tokenPipeline({ keyPrefix: 'p', steps: [step('user', ['app'])] })).toThrow(
       /"user" depends on unknown step "app"/,
     );
-    expect(() => tokenPipeline({ steps: [step('a'), step('a')] })).toThrow(
+    expect(() => tokenPipeline({ keyPrefix: 'p', steps: [step('a'), step('a')] })).toThrow(
       /two pipeline steps are named "a"/,
     );
-    expect(() => tokenPipeline({ steps: [] })).toThrow(TypeError);
+    expect(() => tokenPipeline({ steps: [] } as never)).toThrow(TypeError);
+    expect(() => tokenPipeline({ steps: [step('a')] } as never)).toThrow(/keyPrefix/);
   });
 
   it('describes every step without secrets', () => {
-    const provider = tokenPipeline({ steps: steps(Date.now) });
+    const provider = tokenPipeline({ keyPrefix: 'two-step', steps: steps(Date.now) });
     expect(provider.describe?.()).toMatchObject({
       type: 'pipeline',
       steps: 'app → user',
