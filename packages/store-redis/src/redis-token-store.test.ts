@@ -53,6 +53,20 @@ describe('RedisTokenStore key layout', () => {
   });
 });
 
+describe('RedisTokenStore argument checks', () => {
+  it('refuses an empty key (an empty hash tag would scatter the keys over Cluster slots)', async () => {
+    const store = new RedisTokenStore({ redis: lazyClient() });
+    expect(() => store.keysFor('')).toThrow(TypeError);
+    await expect(store.get('')).rejects.toThrow(TypeError);
+  });
+
+  it('refuses a lock TTL that is not a positive number', async () => {
+    const store = new RedisTokenStore({ redis: lazyClient() });
+    for (const ttlMs of [Number.NaN, 0, -5])
+      await expect(store.acquireLock('svc', ttlMs)).rejects.toThrow(TypeError);
+  });
+});
+
 describe('RedisTokenStore redaction', () => {
   it('shows its settings but not the client (whose options may hold a password)', () => {
     const store = new RedisTokenStore({

@@ -191,6 +191,9 @@ export class RedisTokenStore implements TokenStore {
    * ```
    */
   async acquireLock(key: string, ttlMs: number): Promise<TokenLock | undefined> {
+    if (!Number.isFinite(ttlMs) || ttlMs <= 0) {
+      throw new TypeError('ttlMs must be a positive number of milliseconds');
+    }
     const names = this.keysFor(key);
     const owner = randomBytes(16).toString('hex');
     const lock: TokenLock = {

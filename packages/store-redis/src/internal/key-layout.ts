@@ -23,8 +23,12 @@ export interface RedisKeys {
  *
  * @param keyPrefix - The store's prefix, e.g. `auth:`.
  * @param key - The manager's key (a provider's `cacheKey`).
+ * @throws {TypeError} An empty key.
  */
 export function redisKeys(keyPrefix: string, key: string): RedisKeys {
+  // An empty `{}` is no hash tag: Cluster would hash each whole name to its own slot.
+  if (typeof key !== 'string' || key === '')
+    throw new TypeError('a token key must be a non-empty string');
   const base = `${keyPrefix}{${hashTagOf(key)}}`;
   return { tokens: `${base}:tokens`, lock: `${base}:lock`, channel: `${base}:updates` };
 }
