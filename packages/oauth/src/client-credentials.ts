@@ -39,6 +39,15 @@ export interface ClientCredentialsOptions extends EndpointOptions, ClientOptions
  * ```
  */
 export function clientCredentials(options: ClientCredentialsOptions): TokenProvider {
+  // The default is client_secret_basic (DESIGN): going without credentials must be said.
+  if (
+    options?.authMethod === undefined &&
+    options?.clientSecret === undefined &&
+    options?.privateKey === undefined
+  )
+    throw new TypeError(
+      "clientCredentials needs clientSecret or privateKey (or authMethod: 'none' for a public client)",
+    );
   const client = new TokenClient('clientCredentials', options);
   const scope = scopeString(options.scope);
   const resource = list(options.resource);

@@ -38,6 +38,6 @@ export { type RevokeTokenOptions, revokeToken } from './revoke-token.js';
 export {
   ACCESS_TOKEN_TYPE,
   type TokenExchangeOptions,
-  type TokenSource,
+  type TokenInput,
   tokenExchange,
 } from './token-exchange.js';

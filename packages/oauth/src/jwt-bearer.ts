@@ -4,14 +4,14 @@ import { grantProvider } from './internal/grant-provider.js';
 import { list, scopeString } from './internal/options.js';
 import { presence } from './internal/redaction.js';
 import { TokenClient } from './internal/token-client.js';
-import { checkSource, read, sourceTag, type TokenSource } from './token-exchange.js';
+import { checkSource, read, sourceTag, type TokenInput } from './token-exchange.js';
 
 const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 
 /** Options of {@link jwtBearer}. */
 export interface JwtBearerOptions extends EndpointOptions, ClientOptions, DPoPOptions {
   /** The signed JWT assertion, or a function that signs a fresh one for each request. */
-  assertion: TokenSource;
+  assertion: TokenInput;
   scope?: string | readonly string[];
   audience?: string;
   resource?: string | readonly string[];

@@ -10,16 +10,16 @@ const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
 export const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
 
 /** A token given directly or obtained on demand (e.g. from another `TokenManager`). */
-export type TokenSource = string | (() => string | Promise<string>);
+export type TokenInput = string | (() => string | Promise<string>);
 
 /** Options of {@link tokenExchange}. */
 export interface TokenExchangeOptions extends EndpointOptions, ClientOptions, DPoPOptions {
   /** The token to exchange (`subject_token`). */
-  subjectToken: TokenSource;
+  subjectToken: TokenInput;
   /** Its type. Default `urn:ietf:params:oauth:token-type:access_token`. */
   subjectTokenType?: string;
   /** Who acts on the subject's behalf (`actor_token`). */
-  actorToken?: TokenSource;
+  actorToken?: TokenInput;
   /** The actor token's type. Default the access token type. */
   actorTokenType?: string;
   /** `requested_token_type`. */
@@ -103,7 +103,7 @@ export function tokenExchange(options: TokenExchangeOptions): TokenProvider {
 }
 
 /**
- * Checks a {@link TokenSource} setting.
+ * Checks a {@link TokenInput} setting.
  *
  * @throws {TypeError} Not a non-empty string or a function.
  */
@@ -113,8 +113,8 @@ export function checkSource(name: string, source: unknown, required: boolean): v
   throw new TypeError(`${name} must be a non-empty string or a function returning one`);
 }
 
-/** Reads a {@link TokenSource}. */
-export async function read(source: TokenSource): Promise<string> {
+/** Reads a {@link TokenInput}. */
+export async function read(source: TokenInput): Promise<string> {
   const value = typeof source === 'function' ? await source() : source;
   if (typeof value !== 'string' || value === '')
     throw new TypeError('a token function returned no token');
@@ -122,6 +122,6 @@ export async function read(source: TokenSource): Promise<string> {
 }
 
 /** The part of a source the cache key may tag: a fixed token, or nothing for a function. */
-export function sourceTag(source: TokenSource | undefined): string | undefined {
+export function sourceTag(source: TokenInput | undefined): string | undefined {
   return typeof source === 'string' ? source : undefined;
 }

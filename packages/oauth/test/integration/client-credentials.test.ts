@@ -200,6 +200,15 @@ describe('discover', () => {
     expect((await other).accessToken).toBeTruthy();
   });
 
+  it('refuses to go without credentials unless authMethod none is said (a misspelt secret setting)', () => {
+    expect(() => clientCredentials({ tokenUrl: bed.tokenUrl, clientId: 'c' })).toThrow(
+      /clientSecret or privateKey/,
+    );
+    expect(() =>
+      clientCredentials({ tokenUrl: bed.tokenUrl, clientId: 'c', authMethod: 'none' }),
+    ).not.toThrow();
+  });
+
   it('refuses a PEM private key whose body is not Base64 at construction, not at the first request', () => {
     expect(() =>
       clientCredentials({
