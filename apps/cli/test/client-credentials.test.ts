@@ -55,17 +55,18 @@ describe('auth-cli with client credentials and a config file', () => {
     expectNoSecrets([login, status, logout], [clientSecret, first.stdout.trim(), token]);
   });
 
-  it('reads the config file named by AUTH_CLI_CONFIG; without the secret later, the provider refuses the client (exit 4)', async () => {
+  it('reads the config file named by AUTH_CLI_CONFIG; without the secret later, token names the missing setting before asking the provider (exit 2)', async () => {
     const { clientId, clientSecret } = bed.clients.basic;
     const login = await runCli(['login', '--client-credentials', '--issuer', bed.issuer], {
       ...env,
       AUTH_CLI_CONFIG: await writeConfig({ clientId, clientSecret }),
     });
     expect(login.code, login.stderr).toBe(0);
+    const requestsBefore = bed.tokenRequests.length;
     const missing = await runCli(['token', '--refresh'], env);
-    expect(missing.code).toBe(4);
-    expect(missing.stderr).toContain('invalid_client');
-    expect(missing.stderr).toContain('check the client id and secret');
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('needs clientSecret');
+    expect(bed.tokenRequests.length).toBe(requestsBefore);
   });
 
   it('takes a flag over the environment, and the environment over the config file', async () => {
