@@ -60,78 +60,38 @@ export interface ProviderConfigHooks {
   settingName?: (name: keyof ProviderConfig) => string;
 }
 
-/** Which settings each grant needs, and which it does not accept. */
+/** The settings only some grants take; a grant refuses those it does not use. */
+const GRANT_SPECIFIC = [
+  'username',
+  'password',
+  'totp',
+  'refreshToken',
+  'subjectToken',
+  'subjectTokenType',
+  'assertion',
+  'audience',
+  'resource',
+  'deviceAuthorizationUrl',
+] as const satisfies readonly (keyof ProviderConfig)[];
+
+type GrantSpecific = (typeof GRANT_SPECIFIC)[number];
+
+function grant(required: readonly (keyof ProviderConfig)[], uses: readonly GrantSpecific[]) {
+  return { required, unused: GRANT_SPECIFIC.filter((name) => !uses.includes(name)) };
+}
+
+/** Which settings each grant needs, and which it does not accept (derived from what it uses). */
 export const GRANT_SETTINGS: Record<
   ConfigGrant,
   { required: readonly (keyof ProviderConfig)[]; unused: readonly (keyof ProviderConfig)[] }
 > = {
-  client_credentials: {
-    required: ['clientId'],
-    unused: [
-      'username',
-      'password',
-      'totp',
-      'refreshToken',
-      'subjectToken',
-      'subjectTokenType',
-      'assertion',
-      'deviceAuthorizationUrl',
-    ],
-  },
-  password: {
-    required: ['clientId', 'username', 'password'],
-    unused: [
-      'refreshToken',
-      'subjectToken',
-      'subjectTokenType',
-      'assertion',
-      'audience',
-      'resource',
-      'deviceAuthorizationUrl',
-    ],
-  },
-  refresh_token: {
-    required: ['clientId', 'refreshToken'],
-    unused: [
-      'username',
-      'password',
-      'totp',
-      'subjectToken',
-      'subjectTokenType',
-      'assertion',
-      'audience',
-      'resource',
-      'deviceAuthorizationUrl',
-    ],
-  },
-  token_exchange: {
-    required: ['clientId', 'subjectToken'],
-    unused: ['username', 'password', 'totp', 'refreshToken', 'assertion', 'deviceAuthorizationUrl'],
-  },
-  jwt_bearer: {
-    required: ['clientId', 'assertion'],
-    unused: [
-      'username',
-      'password',
-      'totp',
-      'refreshToken',
-      'subjectToken',
-      'subjectTokenType',
-      'deviceAuthorizationUrl',
-    ],
-  },
-  device_code: {
-    required: ['clientId'],
-    unused: [
-      'username',
-      'password',
-      'totp',
-      'refreshToken',
-      'subjectToken',
-      'subjectTokenType',
-      'assertion',
-      'audience',
-      'resource',
-    ],
-  },
+  client_credentials: grant(['clientId'], ['audience', 'resource']),
+  password: grant(['clientId', 'username', 'password'], ['username', 'password', 'totp']),
+  refresh_token: grant(['clientId', 'refreshToken'], ['refreshToken']),
+  token_exchange: grant(
+    ['clientId', 'subjectToken'],
+    ['subjectToken', 'subjectTokenType', 'audience', 'resource'],
+  ),
+  jwt_bearer: grant(['clientId', 'assertion'], ['assertion', 'audience', 'resource']),
+  device_code: grant(['clientId'], ['deviceAuthorizationUrl']),
 };
