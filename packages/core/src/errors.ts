@@ -52,6 +52,8 @@ export class AuthError extends Error {
   readonly code: AuthErrorCode;
 
   /**
+   * Creates an error with a message, a code and an optional cause.
+   *
    * @param message - What went wrong, for a human; never a secret.
    * @param code - The machine-readable code (subclasses fix their own).
    * @param options - `cause`: the underlying error.
@@ -132,7 +134,12 @@ export class OAuthError extends AuthError {
   /** The server's `Retry-After`, in milliseconds, if it sent one. */
   readonly retryAfterMs: number | undefined;
 
-  /** @param fields - The parsed error response. */
+  /**
+   * Creates the error from a parsed RFC 6749 §5.2 error response; the message names the
+   * `error` code and, when present, the `error_description`.
+   *
+   * @param fields - The parsed error response.
+   */
   constructor(fields: OAuthErrorFields) {
     const detail = fields.errorDescription ? `: ${fields.errorDescription}` : '';
     super(`OAuth error "${fields.error}"${detail}`, 'oauth_error', fields);
@@ -172,6 +179,8 @@ export class TokenEndpointError extends AuthError {
   readonly retryAfterMs: number | undefined;
 
   /**
+   * Creates the error with the response status, whether a retry may help, and the cause.
+   *
    * @param message - What failed; never a secret.
    * @param fields - Status, retryability and `cause`.
    */
@@ -192,6 +201,8 @@ export class TokenResponseError extends AuthError {
   );
 
   /**
+   * Creates the error, naming the field at fault.
+   *
    * @param message - Which field is missing or malformed; never its value.
    * @param options - `cause`.
    */
@@ -208,6 +219,8 @@ export class TokenSetFormatError extends AuthError {
     brandCheck(TokenSetFormatError.brand);
 
   /**
+   * Creates the error, naming what could not be read back.
+   *
    * @param message - What is malformed; never a value.
    * @param options - `cause`.
    */
@@ -227,6 +240,8 @@ export class SessionExpiredError extends AuthError {
     brandCheck(SessionExpiredError.brand);
 
   /**
+   * Creates the error; the default message tells the user to log in again.
+   *
    * @param message - Why the session ended.
    * @param options - `cause`: typically the `invalid_grant` {@link OAuthError}.
    */
@@ -252,6 +267,8 @@ export class TokenStoreError extends AuthError {
   readonly operation: TokenStoreErrorFields['operation'];
 
   /**
+   * Creates the error, naming the store operation that failed.
+   *
    * @param message - What failed; never a token.
    * @param fields - `operation` and `cause`.
    */
@@ -280,6 +297,8 @@ export class AuthenticationError extends AuthError {
   readonly serviceName: string;
 
   /**
+   * Creates the error for the service whose credentials could not be obtained.
+   *
    * @param message - What could not be obtained.
    * @param fields - `serviceName` and `cause`.
    */

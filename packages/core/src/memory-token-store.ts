@@ -33,7 +33,11 @@ export class MemoryTokenStore implements TokenStore {
   readonly #updates = new UpdateSignal();
   readonly #now: () => number;
 
-  /** @param options - `now`: the clock. */
+  /**
+   * Creates an empty store.
+   *
+   * @param options - `now`: the clock.
+   */
   constructor(options: MemoryTokenStoreOptions = {}) {
     this.#now = options.now ?? Date.now;
   }
@@ -82,7 +86,12 @@ export class MemoryTokenStore implements TokenStore {
   }
 
   /** A summary without tokens: how many entries it holds. */
-  toJSON(): { type: 'memory'; entries: number } {
+  toJSON(): {
+    /** Which kind of store this is: `memory`. */
+    type: 'memory';
+    /** How many entries it holds, lapsed ones included until they are read. */
+    entries: number;
+  } {
     return { type: 'memory', entries: this.#entries.size };
   }
 }

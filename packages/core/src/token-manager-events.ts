@@ -8,8 +8,14 @@ export interface TokenManagerEventBase {
 
 /** A token was obtained: `fingerprint` tags it, never the token itself. */
 export interface TokenObtainedEvent extends TokenManagerEventBase {
+  /**
+   * How the token came: `token-fetched` from the provider's grant, `token-refreshed` with
+   * the refresh token, `token-adopted` from the store, where another manager put it.
+   */
   type: 'token-fetched' | 'token-refreshed' | 'token-adopted';
+  /** The token's {@link TokenSet.fingerprint}: a short hash that tags it, not the token. */
   fingerprint: string;
+  /** When the access token expires (epoch ms), or `undefined` when it does not say. */
   expiresAt: number | undefined;
   /** Whether it happened in the background, while a valid token was still served. */
   background: boolean;
@@ -19,24 +25,33 @@ export interface TokenObtainedEvent extends TokenManagerEventBase {
 
 /** A token request failed. */
 export interface RefreshFailedEvent extends TokenManagerEventBase {
+  /** Marks a failed token request. */
   type: 'refresh-failed';
+  /** Why the request failed; its message and fields hold no secret. */
   error: Error;
+  /** Which attempt this was, counting from 1 for each refresh. */
   attempt: number;
+  /** Whether it was a background refresh, while a valid token was still served. */
   background: boolean;
   /** Whether the manager will try again (after `retryInMs`). */
   willRetry: boolean;
+  /** How long the manager waits before the next attempt (ms); `undefined` when it gives up. */
   retryInMs: number | undefined;
 }
 
 /** The store failed; the manager carried on from memory. */
 export interface StoreErrorEvent extends TokenManagerEventBase {
+  /** Marks a failed store operation. */
   type: 'store-error';
+  /** The store operation that failed. */
   operation: 'get' | 'set' | 'delete' | 'lock' | 'unlock' | 'wait';
+  /** The store's error, typically a {@link TokenStoreError}. */
   error: Error;
 }
 
 /** Another holder had the lock; the manager waited for its result. */
 export interface LockWaitEvent extends TokenManagerEventBase {
+  /** Marks a wait for another holder of the store's lock. */
   type: 'lock-waited';
   /** Whether the other holder's token arrived (else the manager went on to request one). */
   adopted: boolean;
@@ -44,7 +59,9 @@ export interface LockWaitEvent extends TokenManagerEventBase {
 
 /** The session ended: tokens cleared, the user must log in again. */
 export interface SessionExpiredEvent extends TokenManagerEventBase {
+  /** Marks the end of the session. */
   type: 'session-expired';
+  /** The {@link SessionExpiredError} that callers of `getToken` receive. */
   error: Error;
 }
 

@@ -37,12 +37,19 @@ export interface SerializedTokenSet extends Omit<TokenSetInit, 'tokenType'> {
 
 /** The redacted view of a {@link TokenSet}: what `JSON.stringify` and `util.inspect` show. */
 export interface RedactedTokenSet {
+  /** The normalised scheme, e.g. `Bearer`. */
   tokenType: string;
+  /** The access token's {@link TokenSet.fingerprint}: a short hash, not the token. */
   fingerprint: string;
+  /** When the access token expires, as an ISO 8601 date; absent when unknown. */
   expiresAt?: string;
+  /** When the refresh token expires, as an ISO 8601 date; absent when unknown. */
   refreshExpiresAt?: string;
+  /** The granted scope, when the server sent one. */
   scope?: string;
+  /** Whether the set holds a refresh token (never the token itself). */
   hasRefreshToken: boolean;
+  /** Whether the set holds an ID token (never the token itself). */
   hasIdToken: boolean;
 }
 

@@ -43,7 +43,7 @@ export interface AuthRetryPolicy {
 }
 
 /**
- * Options of {@link authRetry.exponential}. Durations in ms.
+ * Options of {@link authRetry | `authRetry.exponential`}. Durations in ms.
  *
  * @example
  * ```ts
@@ -64,7 +64,7 @@ export interface ExponentialAuthRetryOptions {
 }
 
 /**
- * Options of {@link authRetry.when}.
+ * Options of {@link authRetry | `authRetry.when`}.
  *
  * @example
  * ```ts

@@ -1,3 +1,9 @@
+/**
+ * `createAuthFetch`: wraps any `fetch` so requests to the configured origins carry
+ * credentials from an `AuthStrategy`, with 401 recovery.
+ *
+ * @module @auth/fetch
+ */
 export type { AuthScopeOptions } from './auth-options.js';
 export {
   type AuthRetryPolicy,

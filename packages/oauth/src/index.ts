@@ -1,3 +1,10 @@
+/**
+ * OAuth 2.0 grants as `TokenProvider`s for `@auth/core`, with discovery, revocation,
+ * multi-step pipelines and providers built from config or the environment. Runs on any
+ * runtime with `fetch` and WebCrypto.
+ *
+ * @module @auth/oauth
+ */
 export {
   type AuthorizationCodeClientOptions,
   type AuthorizationCodeOptions,

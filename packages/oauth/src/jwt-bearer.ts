@@ -12,8 +12,11 @@ const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 export interface JwtBearerOptions extends EndpointOptions, ClientOptions, DPoPOptions {
   /** The signed JWT assertion, or a function that signs a fresh one for each request. */
   assertion: TokenInput;
+  /** The scope to request, space-separated or as a list. */
   scope?: string | readonly string[];
+  /** The `audience` parameter many servers use to name the API. */
   audience?: string;
+  /** RFC 8707 resource indicator(s). */
   resource?: string | readonly string[];
   /** Tells subjects apart in the cache key when `assertion` is a function. */
   subjectKey?: string;

@@ -7,7 +7,9 @@ import { TokenClient } from './internal/token-client.js';
 
 /** Options of {@link passwordGrant}. */
 export interface PasswordGrantOptions extends EndpointOptions, ClientOptions, DPoPOptions {
+  /** The resource owner's user name. */
   username: string;
+  /** The resource owner's password. */
   password: string;
   /**
    * A one-time code sent as `totp`, for servers that ask for a second factor. A function is

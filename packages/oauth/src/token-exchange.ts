@@ -24,8 +24,11 @@ export interface TokenExchangeOptions extends EndpointOptions, ClientOptions, DP
   actorTokenType?: string;
   /** `requested_token_type`. */
   requestedTokenType?: string;
+  /** The logical name of the service the token is for (`audience`). */
   audience?: string;
+  /** RFC 8707 resource indicator(s): where the token will be used. */
   resource?: string | readonly string[];
+  /** The scope to request, space-separated or as a list. */
   scope?: string | readonly string[];
   /** Tells subjects apart in the cache key when `subjectToken` is a function. */
   subjectKey?: string;

@@ -26,9 +26,11 @@ export type FileTokenStoreEvent =
  * ```
  */
 export interface PermissionsTightenedEvent {
+  /** Marks a file or folder made private. */
   type: 'permissions-tightened';
   /** Whether it was the token file or its folder. */
   target: 'file' | 'folder';
+  /** The absolute path of the file or folder. */
   path: string;
   /** The mode it had (e.g. `0o644`). */
   previousMode: number;
@@ -47,9 +49,13 @@ export interface PermissionsTightenedEvent {
  * ```
  */
 export interface PermissionsInsecureEvent {
+  /** Marks a file or folder left open to others. */
   type: 'permissions-insecure';
+  /** Whether it is the token file or its folder. */
   target: 'file' | 'folder';
+  /** The absolute path of the file or folder. */
   path: string;
+  /** The mode it still has (e.g. `0o1777`). */
   mode: number;
 }
 
@@ -62,10 +68,16 @@ export interface PermissionsInsecureEvent {
  * ```
  */
 export interface FileMovedAsideEvent {
+  /** Marks an unreadable token file set aside. */
   type: 'file-moved-aside';
+  /** The token file's path. */
   path: string;
   /** Where the unreadable file now is: `<path>.corrupt-<epoch ms>`. */
   movedTo: string;
+  /**
+   * Why it could not be read: `empty` (blank), `unparseable` (not JSON) or
+   * `invalid-format` (JSON, but not a token document this version reads).
+   */
   reason: 'empty' | 'unparseable' | 'invalid-format';
 }
 
@@ -78,8 +90,10 @@ export interface FileMovedAsideEvent {
  * ```
  */
 export interface StaleLockRemovedEvent {
+  /** Marks a stale lock removed. */
   type: 'stale-lock-removed';
   /** `token`: a per-key lock of `acquireLock`; `write`: the store's internal write lock. */
   lock: 'token' | 'write';
+  /** The removed lock file's path. */
   path: string;
 }

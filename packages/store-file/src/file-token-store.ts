@@ -216,7 +216,12 @@ export class FileTokenStore implements TokenStore {
    *
    * @returns `{ type: 'file', path }`.
    */
-  toJSON(): { type: 'file'; path: string } {
+  toJSON(): {
+    /** Which kind of store this is: `file`. */
+    type: 'file';
+    /** The token file's absolute path. */
+    path: string;
+  } {
     return { type: 'file', path: this.#path };
   }
 

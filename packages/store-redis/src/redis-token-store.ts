@@ -247,7 +247,16 @@ export class RedisTokenStore implements TokenStore {
   }
 
   /** A summary without secrets (no client options, no tokens). */
-  toJSON(): { type: 'redis'; keyPrefix: string; operationTimeoutMs: number; status: string } {
+  toJSON(): {
+    /** Which kind of store this is: `redis`. */
+    type: 'redis';
+    /** The prefix of every Redis key the store uses. */
+    keyPrefix: string;
+    /** The deadline of each Redis operation, in ms. */
+    operationTimeoutMs: number;
+    /** The ioredis client's connection status, e.g. `ready` or `reconnecting`. */
+    status: string;
+  } {
     return {
       type: 'redis',
       keyPrefix: this.#keyPrefix,

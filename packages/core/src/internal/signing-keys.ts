@@ -13,7 +13,11 @@ export const SIGNING_ALGORITHMS = {
   'hmac-sha256': { importAs: { name: 'HMAC', hash: 'SHA-256' }, signWith: { name: 'HMAC' } },
 } as const;
 
-/** A signing algorithm this package supports. */
+/**
+ * A signing algorithm this package supports.
+ *
+ * @useDeclaredType
+ */
 export type SigningAlgorithm = keyof typeof SIGNING_ALGORITHMS;
 
 type KeyMaterial =

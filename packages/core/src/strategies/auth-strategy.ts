@@ -12,7 +12,9 @@ export interface AuthRequest {
 
 /** What a strategy sees of a response that was refused. */
 export interface UnauthorizedResponse {
+  /** The HTTP status: `401` from the `@auth/fetch` adapters. */
   status: number;
+  /** The response headers, e.g. `WWW-Authenticate` or a `DPoP-Nonce`. */
   headers: Headers;
 }
 

@@ -14,27 +14,50 @@ export type ConfigGrant =
 export interface ProviderConfig {
   /** The grant. Default: `refresh_token` with `refreshToken`, `password` with `username`, else `client_credentials`. */
   grant?: ConfigGrant;
+  /** The token endpoint. Set this or `issuer`, not both. */
   tokenUrl?: string;
+  /** The issuer, whose discovered metadata supplies the endpoints. Set this or `tokenUrl`. */
   issuer?: string;
+  /** The client identifier. Required by every grant. */
   clientId?: string;
+  /** The client secret. Set this or `privateKey`, not both. */
   clientSecret?: string;
+  /**
+   * How the client authenticates. Default: from the credential given, as
+   * {@link ClientOptions.authMethod}.
+   */
   authMethod?: ClientAuthMethod;
   /** PKCS #8 PEM for `private_key_jwt`. */
   privateKey?: string;
+  /** The `kid` header of client assertions signed with `privateKey`. */
   keyId?: string;
+  /** The algorithm of `privateKey`. Default `ES256`. */
   signingAlgorithm?: ClientAssertionAlgorithm;
+  /** The scope to request, space-separated. */
   scope?: string;
+  /** The `audience` parameter (`client_credentials`, `token_exchange`, `jwt_bearer`). */
   audience?: string;
+  /** An RFC 8707 resource indicator (`client_credentials`, `token_exchange`, `jwt_bearer`). */
   resource?: string;
+  /** The resource owner's user name (`password`). */
   username?: string;
+  /** The resource owner's password (`password`). */
   password?: string;
+  /** A one-time code sent as `totp` with the password (`password`). */
   totp?: string;
+  /** The refresh token to start from (`refresh_token`). */
   refreshToken?: string;
+  /** The token to exchange (`token_exchange`). */
   subjectToken?: string;
+  /** The subject token's type (`token_exchange`). Default the access token type. */
   subjectTokenType?: string;
+  /** The signed JWT assertion (`jwt_bearer`). */
   assertion?: string;
+  /** The device authorization endpoint, when not discovered from `issuer` (`device_code`). */
   deviceAuthorizationUrl?: string;
+  /** Deadline of each request, in ms. Default 10 000. */
   timeoutMs?: number;
+  /** Allow plain `http:` to a host that is not loopback. Default false. */
   allowInsecureHttp?: boolean;
 }
 
