@@ -1,6 +1,10 @@
 import { defineConfig, type Options } from 'tsup';
 
-/** The build every published package shares: ESM and CJS, declarations, Node 20 target. */
+/**
+ * The build every published package shares: ESM and CJS, declarations, Node 20 target.
+ * `keepNames`, because the bundler renames classes that refer to themselves (`_AuthError`)
+ * and error names and `describe()` output come from class names.
+ */
 export function packageBuildConfig(overrides: Options = {}) {
   return defineConfig({
     entry: ['src/index.ts'],
@@ -10,6 +14,7 @@ export function packageBuildConfig(overrides: Options = {}) {
     sourcemap: true,
     target: 'node20',
     treeshake: true,
+    keepNames: true,
     ...overrides,
   });
 }
