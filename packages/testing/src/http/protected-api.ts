@@ -8,6 +8,8 @@ export interface ProtectedApiOptions {
     headers: IncomingHttpHeaders,
     request: { method: string; path: string },
   ) => boolean | Promise<boolean>;
+  /** Keep every request in `requests`. Default true; turn off for long runs. */
+  record?: boolean;
 }
 
 /** One request as the API saw it. */
@@ -21,7 +23,7 @@ export interface ApiRequestRecord {
 
 /** A running protected API. */
 export interface ProtectedApi extends LoopbackServer {
-  /** Every request received. */
+  /** Every request received (none when `record` is false). */
   readonly requests: readonly ApiRequestRecord[];
   /** Forgets the recorded requests. */
   resetRequests(): void;
@@ -43,13 +45,14 @@ export async function startProtectedApi(options: ProtectedApiOptions): Promise<P
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const method = req.method ?? 'GET';
     const authorized = await options.authorize(req.headers, { method, path: url.pathname });
-    requests.push({
-      method,
-      path: `${url.pathname}${url.search}`,
-      headers: req.headers,
-      body,
-      authorized,
-    });
+    if (options.record !== false)
+      requests.push({
+        method,
+        path: `${url.pathname}${url.search}`,
+        headers: req.headers,
+        body,
+        authorized,
+      });
     if (!authorized) {
       return sendJson(
         res,

@@ -27,6 +27,8 @@ export interface TokenServerOptions {
   issueRefreshTokens?: boolean;
   /** Client id → secret; both `client_secret_basic` and `client_secret_post` are accepted. Default `{ 'test-client': 'test-secret' }`. */
   clients?: Record<string, string>;
+  /** The clock that times token expiry and outages. Default `Date.now`. */
+  now?: () => number;
 }
 
 /** One token request as the server saw it. */
@@ -48,6 +50,11 @@ export interface TokenServer extends LoopbackServer {
   readonly requests: readonly TokenRequestRecord[];
   /** Answers the next `times` token requests with `fault`. */
   failNext(fault: TokenServerFault, times?: number): void;
+  /**
+   * An outage that begins with the next token request: that request and every one in the
+   * following `durationMs` get `fault` (default 503).
+   */
+  failFromNextRequestFor(durationMs: number, fault?: TokenServerFault): void;
   /** Changes the delay before each answer. */
   setDelayMs(ms: number): void;
   /** Changes the lifetime of tokens issued from now on. */
@@ -74,14 +81,16 @@ export async function startTokenServer(options: TokenServerOptions = {}): Promis
   let delayMs = options.delayMs ?? 0;
   const clients = options.clients ?? { 'test-client': 'test-secret' };
   const issueRefreshTokens = options.issueRefreshTokens ?? true;
+  const now = options.now ?? Date.now;
   const faults: TokenServerFault[] = [];
+  let outage: { durationMs: number; fault: TokenServerFault; endsAt?: number } | undefined;
   const requests: TokenRequestRecord[] = [];
   const accessTokens = new Map<string, number>();
   const refreshTokens = new Set<string>();
 
   const issue = (res: ServerResponse, scope: string | undefined) => {
     const accessToken = randomBytes(24).toString('base64url');
-    accessTokens.set(accessToken, Date.now() + lifetimeSeconds * 1000);
+    accessTokens.set(accessToken, now() + lifetimeSeconds * 1000);
     const body: Record<string, unknown> = {
       access_token: accessToken,
       token_type: 'Bearer',
@@ -107,7 +116,7 @@ export async function startTokenServer(options: TokenServerOptions = {}): Promis
       params,
       headers: req.headers,
     });
-    const fault = faults.shift();
+    const fault = faults.shift() ?? outageFault();
     if (fault?.kind === 'hang') return;
     if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
     if (fault) return sendFault(res, fault);
@@ -136,6 +145,14 @@ export async function startTokenServer(options: TokenServerOptions = {}): Promis
     }
   };
 
+  const outageFault = (): TokenServerFault | undefined => {
+    if (!outage) return undefined;
+    outage.endsAt ??= now() + outage.durationMs;
+    if (now() < outage.endsAt) return outage.fault;
+    outage = undefined;
+    return undefined;
+  };
+
   const server = await listenOnLoopback(handle);
   return {
     ...server,
@@ -147,6 +164,9 @@ export async function startTokenServer(options: TokenServerOptions = {}): Promis
     failNext(fault, times = 1) {
       for (let i = 0; i < times; i++) faults.push(fault);
     },
+    failFromNextRequestFor(durationMs, fault = { kind: 'status', status: 503 }) {
+      outage = { durationMs, fault };
+    },
     setDelayMs(ms) {
       delayMs = ms;
     },
@@ -155,7 +175,7 @@ export async function startTokenServer(options: TokenServerOptions = {}): Promis
     },
     isActive(accessToken) {
       const expiresAt = accessTokens.get(accessToken);
-      return expiresAt !== undefined && Date.now() < expiresAt;
+      return expiresAt !== undefined && now() < expiresAt;
     },
     revoke(token) {
       accessTokens.delete(token);

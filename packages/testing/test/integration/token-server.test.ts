@@ -119,4 +119,32 @@ describe('the protected API', () => {
       await Promise.all([tokens.close(), api.close()]);
     }
   });
+
+  it('keeps no record with record: false, for long runs, and still checks tokens', async () => {
+    const api = await startProtectedApi({ authorize: () => false, record: false });
+    try {
+      expect((await fetch(`${api.url}/things`)).status).toBe(401);
+      expect(api.requests).toEqual([]);
+    } finally {
+      await api.close();
+    }
+  });
+});
+
+describe('an outage of the token server', () => {
+  let server: TokenServer;
+  afterEach(() => server?.close());
+
+  it('fails every token request from the next one on for the given time, then recovers', async () => {
+    let clock = 1_000_000;
+    server = await startTokenServer({ now: () => clock });
+    server.failFromNextRequestFor(2_000);
+    clock += 10_000; // the outage starts with the next request, not when it is armed
+    expect((await requestToken(server, { grant_type: 'client_credentials' })).status).toBe(503);
+    clock += 1_999;
+    expect((await requestToken(server, { grant_type: 'client_credentials' })).status).toBe(503);
+    clock += 1;
+    expect((await requestToken(server, { grant_type: 'client_credentials' })).status).toBe(200);
+    expect(server.requestCount).toBe(3);
+  });
 });
