@@ -1,3 +1,4 @@
+import { raceSignal } from '@auth/core';
 import type { AuthScopeOptions } from './auth-options.js';
 import { AuthPolicy, unsignableBodyError } from './internal/auth-policy.js';
 import { LazyAuthRequest } from './internal/auth-request.js';
@@ -157,7 +158,10 @@ async function withCredentials(policy: AuthPolicy, hop: OutgoingRequest): Promis
   const obtained = policy.credentials(
     new LazyAuthRequest(method, hop.target.href, hop.headers, bytes),
   );
-  const credentials = obtained instanceof Promise ? await obtained : obtained;
+  // The caller's abort ends its wait for credentials (a token request shared with other
+  // callers goes on), as it would end fetch's own wait.
+  const credentials =
+    obtained instanceof Promise ? await raceSignal(obtained, hop.signal) : obtained;
   let headers: Headers | Record<string, string> = credentials;
   let overridden = false;
   if (hop.headers !== undefined) {
