@@ -1,4 +1,3 @@
-import type { ProtectedApiOptions } from '@auth/testing/http';
 import {
   bearerTokenCheck,
   type ProtectedApi,
@@ -28,20 +27,13 @@ const CLIENT_SECRET = 'bench-secret';
  * its own.
  *
  * @param options - The token server's lifetime and delay.
- * @param apiOptions - `record: false` for long runs (then {@link Lab.revokeCurrentToken} cannot work).
  */
-export async function startLab(
-  options: TokenServerOptions = {},
-  apiOptions: Pick<ProtectedApiOptions, 'record'> = {},
-): Promise<Lab> {
+export async function startLab(options: TokenServerOptions = {}): Promise<Lab> {
   const tokens = await startTokenServer({
     ...options,
     clients: { [CLIENT_ID]: CLIENT_SECRET },
   });
-  const api = await startProtectedApi({
-    ...apiOptions,
-    authorize: bearerTokenCheck(tokens.isActive),
-  });
+  const api = await startProtectedApi({ authorize: bearerTokenCheck(tokens.isActive) });
   return {
     tokens,
     api,

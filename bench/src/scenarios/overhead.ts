@@ -1,4 +1,5 @@
 import { clientCredentials } from '@auth/oauth';
+import { bearerTokenCheck, listenOnLoopback } from '@auth/testing/http';
 import type { AuthClient } from '../contender.js';
 import { startLab } from '../lab.js';
 import { concurrent, median, type Send, sequential } from '../measure.js';
@@ -41,11 +42,21 @@ export function overheadScenario(options: OverheadOptions): Scenario {
       `overhead: ${total.toLocaleString('en')} requests ${concurrency} at a time, throughput vs bare fetch`,
     ],
     async run(contenders, log) {
-      const lab = await startLab({ lifetimeSeconds: 3600 }, { record: false });
+      const lab = await startLab({ lifetimeSeconds: 3600 });
+      // A lean API that checks the token and answers at once, so the client's cost shows.
+      const isAuthorized = bearerTokenCheck(lab.tokens.isActive);
+      const body = JSON.stringify({ ok: true, items: [1, 2, 3] });
+      const api = await listenOnLoopback((req, res) => {
+        res.writeHead(isAuthorized(req.headers) ? 200 : 401, {
+          'content-type': 'application/json',
+        });
+        res.end(body);
+      });
+      const setup = { ...lab.setup, apiUrl: api.url };
       const clients: AuthClient[] = [];
       try {
-        const fixedHeader = (await clientCredentials(lab.setup).fetchToken()).authorizationHeader;
-        const url = `${lab.api.url}/items`;
+        const fixedHeader = (await clientCredentials(setup).fetchToken()).authorizationHeader;
+        const url = `${api.url}/items`;
         const bare: Send = async () => {
           const response = await fetch(url, { headers: { Authorization: fixedHeader } });
           await response.arrayBuffer();
@@ -55,7 +66,7 @@ export function overheadScenario(options: OverheadOptions): Scenario {
           [CONTROL, async () => bare()],
         ]);
         for (const contender of contenders) {
-          const client = await contender.create(lab.setup);
+          const client = await contender.create(setup);
           clients.push(client);
           sends.set(contender.id, async () => {
             const status = await client.get('/items');
@@ -111,7 +122,7 @@ export function overheadScenario(options: OverheadOptions): Scenario {
         return cells;
       } finally {
         for (const client of clients) await client.close();
-        await lab.close();
+        await Promise.all([api.close(), lab.close()]);
       }
     },
   };

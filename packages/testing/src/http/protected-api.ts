@@ -8,8 +8,6 @@ export interface ProtectedApiOptions {
     headers: IncomingHttpHeaders,
     request: { method: string; path: string },
   ) => boolean | Promise<boolean>;
-  /** Keep every request in `requests`. Default true; turn off for long runs. */
-  record?: boolean;
 }
 
 /** One request as the API saw it. */
@@ -23,7 +21,7 @@ export interface ApiRequestRecord {
 
 /** A running protected API. */
 export interface ProtectedApi extends LoopbackServer {
-  /** Every request received (none when `record` is false). */
+  /** Every request received. */
   readonly requests: readonly ApiRequestRecord[];
   /** Forgets the recorded requests. */
   resetRequests(): void;
@@ -45,14 +43,13 @@ export async function startProtectedApi(options: ProtectedApiOptions): Promise<P
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const method = req.method ?? 'GET';
     const authorized = await options.authorize(req.headers, { method, path: url.pathname });
-    if (options.record !== false)
-      requests.push({
-        method,
-        path: `${url.pathname}${url.search}`,
-        headers: req.headers,
-        body,
-        authorized,
-      });
+    requests.push({
+      method,
+      path: `${url.pathname}${url.search}`,
+      headers: req.headers,
+      body,
+      authorized,
+    });
     if (!authorized) {
       return sendJson(
         res,
