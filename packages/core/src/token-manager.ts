@@ -215,7 +215,7 @@ export class TokenManager {
     await this.#store.delete();
   }
 
-  /** Stops the manager: aborts its token requests and waits; later calls reject. */
+  /** Stops the manager: aborts its token requests in flight (their callers reject); later calls reject with code `manager_closed`. */
   async close(): Promise<void> {
     this.#closing.abort(new AuthError('the token manager was closed', 'manager_closed'));
   }
