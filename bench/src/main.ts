@@ -1,8 +1,9 @@
 /**
  * Benchmark of this project against the libraries users would pick instead, on 127.0.0.1
  * only: cold and expiry bursts, overhead against bare fetch, refresh latency, revocation,
- * an outage of the token endpoint, and a fleet of processes. Prints one Markdown table
- * (and writes it with `--out`). Every scenario is bounded in count and time.
+ * an outage of the token endpoint, and a fleet of processes. Prints one Markdown table,
+ * the machine, and the details behind the numbers (noise floor, first failures), and
+ * writes the same with `--out`. Every scenario is bounded in count and time.
  *
  * Usage: node dist/main.js [--only auth,openid-client] [--scenario bursts,overhead]
  *                          [--out results.md] [--quick]
@@ -73,19 +74,27 @@ for (const contender of contenders) console.log(`${contender.packageName}: ${con
 
 const started = performance.now();
 const outcomes: ScenarioOutcome[] = [];
+const details: string[] = [];
 for (const scenario of scenarios) {
   const scenarioStarted = performance.now();
   console.log(`\n${scenario.id} …`);
-  const cells = await scenario.run(contenders, (line) => console.log(`  ${line}`));
+  const cells = await scenario.run(contenders, (line) => {
+    console.log(`  ${line}`);
+    details.push(`- ${line}`);
+  });
   console.log(`  ${((performance.now() - scenarioStarted) / 1000).toFixed(1)} s`);
   outcomes.push({ scenario, cells });
 }
 
 const table = markdownTable(contenders, outcomes, installedVersions());
 const minutes = ((performance.now() - started) / 60_000).toFixed(1);
-const report = `${table}\n\n${quick ? 'QUICK RUN, not for reporting. ' : ''}Ran in ${minutes} min on ${machine}, ${new Date().toISOString().slice(0, 10)}.\n`;
+const report = [
+  table,
+  `${quick ? 'QUICK RUN, not for reporting. ' : ''}Ran in ${minutes} min on ${machine}, ${new Date().toISOString().slice(0, 10)}.`,
+  details.join('\n'),
+].join('\n\n');
 console.log(`\n${report}`);
-if (values.out) writeFileSync(values.out, report);
+if (values.out) writeFileSync(values.out, `${report}\n`);
 
 /** The version of each contender's package: the peers as pinned here, this project from its manifest. */
 function installedVersions(): Map<string, string> {

@@ -1,5 +1,5 @@
 import { type ChildProcess, fork } from 'node:child_process';
-import { startRedis } from '@auth/testing/redis';
+import { startRedisServer } from '@auth/testing/redis';
 import { eachContender, failuresCell, type Scenario } from '../scenario.js';
 import type { WorkerMessage } from './fleet-worker.js';
 
@@ -13,8 +13,8 @@ export interface FleetOptions {
 
 /**
  * Fleet: `workers` processes with cold clients start a burst at the same moment, sharing a
- * `RedisTokenStore` where the library has one (the peers keep tokens per process). Uses
- * `REDIS_URL`, else a throwaway `redis-server`. Goal: one token request for the fleet.
+ * `RedisTokenStore` where the library has one (the peers keep tokens per process), on a
+ * throwaway `redis-server` bound to 127.0.0.1. Goal: one token request for the fleet.
  */
 export function fleetScenario({ workers, requestsPerWorker }: FleetOptions): Scenario {
   return {
@@ -23,7 +23,7 @@ export function fleetScenario({ workers, requestsPerWorker }: FleetOptions): Sce
       `fleet of ${workers} processes, ${requestsPerWorker} requests each at once: token requests (goal 1)`,
     ],
     async run(contenders, log) {
-      const redis = await startRedis();
+      const redis = await startRedisServer();
       try {
         return await eachContender(
           contenders,
