@@ -51,7 +51,7 @@ const SCENARIOS: readonly Scenario[] = [
     durationMs: quick ? 5_000 : 10_000,
   }),
   revocationScenario({ count: 256, concurrency: 32 }),
-  outageScenario({ outageMs: 2000, tokenLifetimeSeconds: 10, intervalMs: 20 }),
+  outageScenario({ outageMs: 2000, tokenLifetimeSeconds: 20, intervalMs: 20 }),
   fleetScenario({ workers: 4, requestsPerWorker: quick ? 50 : 250 }),
 ];
 
