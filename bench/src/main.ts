@@ -42,6 +42,7 @@ const SCENARIOS: readonly Scenario[] = [
     rounds: quick ? 4 : 100,
     batch: quick ? 50 : 200,
     concurrency: 32,
+    forks: quick ? 2 : 4,
     budgetMs: 300_000,
   }),
   refreshLatencyScenario({

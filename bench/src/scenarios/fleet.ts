@@ -1,5 +1,6 @@
-import { type ChildProcess, fork } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { startRedisServer } from '@auth/testing/redis';
+import { nextMessage } from '../child-message.js';
 import { eachContender, failuresCell, type Scenario } from '../scenario.js';
 import type { WorkerMessage } from './fleet-worker.js';
 
@@ -40,8 +41,8 @@ export function fleetScenario({ workers, requestsPerWorker }: FleetOptions): Sce
               ]),
             );
             try {
-              await Promise.all(children.map((child) => nextMessage(child)));
-              const done = children.map((child) => nextMessage(child));
+              await Promise.all(children.map((child) => nextMessage<WorkerMessage>(child)));
+              const done = children.map((child) => nextMessage<WorkerMessage>(child));
               for (const child of children) child.send('go');
               const reports = await Promise.all(done);
               const failures = reports.reduce(
@@ -70,20 +71,4 @@ export function fleetScenario({ workers, requestsPerWorker }: FleetOptions): Sce
       }
     },
   };
-}
-
-/** The next message of a worker; rejects if it exits first. */
-function nextMessage(child: ChildProcess): Promise<WorkerMessage> {
-  return new Promise((resolve, reject) => {
-    const onMessage = (message: WorkerMessage) => {
-      child.off('exit', onExit);
-      resolve(message);
-    };
-    const onExit = (code: number | null) => {
-      child.off('message', onMessage);
-      reject(new Error(`a fleet worker exited with code ${code} before reporting`));
-    };
-    child.once('message', onMessage);
-    child.once('exit', onExit);
-  });
 }

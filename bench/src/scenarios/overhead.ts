@@ -1,42 +1,38 @@
-import { clientCredentials } from '@auth/oauth';
-import { bearerTokenCheck, listenOnLoopback } from '@auth/testing/http';
-import type { AuthClient } from '../contender.js';
-import { startLab } from '../lab.js';
-import { concurrent, median, type Send, sequential } from '../measure.js';
-import { roundOrder } from '../round-order.js';
+import { fork } from 'node:child_process';
+import { nextMessage } from '../child-message.js';
+import { median } from '../measure.js';
 import type { Cells, Scenario } from '../scenario.js';
+import {
+  BARE,
+  CONTROL,
+  type OverheadSample,
+  type SampleOptions,
+  SHAPES,
+  type Shape,
+} from './overhead-sample.js';
 
 /** Settings of {@link overheadScenario}. */
-export interface OverheadOptions {
-  /** Rounds; each runs one batch of every mode, sequentially and then concurrently. */
-  rounds: number;
-  /** Requests per batch. */
-  batch: number;
-  /** Requests in flight at a time in the concurrent batches. */
-  concurrency: number;
-  /** No round starts after this many ms. */
-  budgetMs: number;
+export interface OverheadOptions extends SampleOptions {
+  /** Fresh processes the rounds are split over. */
+  forks: number;
 }
 
-const BARE = 'bare fetch';
+/** This project's standing target: at least 97% of bare fetch's throughput. */
 const TARGET = 0.97;
-const CONTROL = 'bare fetch (copy)';
-type Shape = 'sequential' | 'concurrent';
-const SHAPES: readonly Shape[] = ['sequential', 'concurrent'];
 
 /**
  * Overhead: throughput of each contender as a ratio to bare `fetch` with a fixed
  * `Authorization` header, sequential and `concurrency` at a time, on a warm client.
  *
  * Machine noise moves loopback throughput by more than the few percent measured, so the
- * modes are interleaved finely: each round runs one short batch of every mode, in the
- * balanced order of {@link roundOrder}, and with `--expose-gc` a full collection runs,
- * untimed, before every batch, so no mode pays for another's garbage. A second copy of
- * bare fetch shows the noise floor: its ratio would be 100% on a quiet machine. Each
- * ratio is the median of the per-round ratios.
+ * modes are interleaved finely, a batch of each per round (see `sampleOverhead`). And as
+ * the JIT settles differently in each process (one run can favour a mode by a few percent
+ * for its whole life), the rounds are split over `forks` fresh processes, one after the
+ * other, as JMH does. Each ratio is the median of the per-round ratios of all forks; a
+ * second copy of bare fetch shows the noise floor (100% on a quiet machine).
  */
 export function overheadScenario(options: OverheadOptions): Scenario {
-  const { rounds, batch, concurrency, budgetMs } = options;
+  const { rounds, batch, concurrency, forks } = options;
   const total = rounds * batch;
   return {
     id: 'overhead',
@@ -45,100 +41,53 @@ export function overheadScenario(options: OverheadOptions): Scenario {
       `overhead: ${total.toLocaleString('en')} requests ${concurrency} at a time, throughput vs bare fetch`,
     ],
     async run(contenders, log) {
-      const lab = await startLab({ lifetimeSeconds: 3600 });
-      // A lean API that checks the token and answers at once, so the client's cost shows.
-      const isAuthorized = bearerTokenCheck(lab.tokens.isActive);
-      const body = JSON.stringify({ ok: true, items: [1, 2, 3] });
-      const api = await listenOnLoopback((req, res) => {
-        res.writeHead(isAuthorized(req.headers) ? 200 : 401, {
-          'content-type': 'application/json',
-        });
-        res.end(body);
-      });
-      const setup = { ...lab.setup, apiUrl: api.url };
-      const clients: AuthClient[] = [];
-      try {
-        const fixedHeader = (await clientCredentials(setup).fetchToken()).authorizationHeader;
-        const url = `${api.url}/items`;
-        const bare: Send = async () => {
-          const response = await fetch(url, { headers: { Authorization: fixedHeader } });
-          await response.arrayBuffer();
-        };
-        const sends = new Map<string, Send>([
-          [BARE, bare],
-          [CONTROL, async () => bare()],
-        ]);
-        for (const contender of contenders) {
-          const client = await contender.create(setup);
-          clients.push(client);
-          sends.set(contender.id, async () => {
-            const status = await client.get('/items');
-            if (status !== 200)
-              throw new Error(`${contender.id}: status ${status} in the overhead run`);
-          });
-        }
-        const modes = [...sends.keys()];
-        const collectGarbage = (globalThis as { gc?: () => void }).gc;
-        if (!collectGarbage)
-          log('overhead: run node with --expose-gc, or garbage of one mode lands in the next');
-        const run = (shape: Shape, send: Send) =>
-          shape === 'sequential' ? sequential(send, batch) : concurrent(send, batch, concurrency);
-        for (const shape of SHAPES) for (const send of sends.values()) await run(shape, send); // warm-up
-
-        const ratios = new Map(
-          modes.map((mode) => [mode, { sequential: [] as number[], concurrent: [] as number[] }]),
+      const perFork: SampleOptions = {
+        ...options,
+        rounds: Math.ceil(rounds / forks),
+        budgetMs: options.budgetMs / forks,
+      };
+      const samples: OverheadSample[] = [];
+      for (let i = 0; i < forks; i++) {
+        const child = fork(
+          new URL('./overhead-fork.js', import.meta.url),
+          [contenders.map((contender) => contender.id).join(','), JSON.stringify(perFork)],
+          { execArgv: ['--expose-gc'] },
         );
-        const elapsedTotal = new Map(modes.map((mode) => [mode, { sequential: 0, concurrent: 0 }]));
-        const started = performance.now();
-        let completed = 0;
-        while (completed < rounds && performance.now() - started < budgetMs) {
-          for (const shape of SHAPES) {
-            const elapsed = new Map<string, number>();
-            for (const mode of roundOrder(modes, completed)) {
-              collectGarbage?.(); // untimed: each batch starts clean and pays for its own garbage
-              const { wallMs } = await run(shape, sends.get(mode)!);
-              elapsed.set(mode, wallMs);
-              elapsedTotal.get(mode)![shape] += wallMs;
-            }
-            for (const mode of modes)
-              ratios.get(mode)![shape].push(elapsed.get(BARE)! / elapsed.get(mode)!);
-          }
-          completed++;
-        }
-        const perSecond = (mode: string, shape: Shape) =>
-          Math.round((completed * batch * 1000) / elapsedTotal.get(mode)![shape]).toLocaleString(
-            'en',
-          );
-        const percent = (ratio: number) => `${(ratio * 100).toFixed(1)}%`;
-        for (const shape of SHAPES) {
-          log(
-            `overhead ${shape}: ${completed} of ${rounds} rounds; bare ${perSecond(BARE, shape)} req/s; ` +
-              `noise floor (copy of bare / bare) ${percent(median(ratios.get(CONTROL)![shape]))}`,
-          );
-        }
-        // The standing target of this project (the first contender): at least 97% of bare fetch.
-        const ours = contenders[0];
-        if (ours) {
-          const met = SHAPES.every((shape) => median(ratios.get(ours.id)![shape]) >= TARGET);
-          log(
-            `overhead target (${ours.packageName} ≥ ${percent(TARGET)} of bare fetch): ${met ? 'met' : 'NOT met'}`,
-          );
-        }
-        const cells = new Map<string, Cells>();
-        for (const contender of contenders) {
-          cells.set(
-            contender.id,
-            SHAPES.map(
-              (shape) =>
-                `${percent(median(ratios.get(contender.id)![shape]))} (${perSecond(contender.id, shape)}/s)`,
-            ),
-          );
-        }
-        return cells;
-      } finally {
-        for (const client of clients) await client.close();
-        await Promise.all([api.close(), lab.close()]);
+        const sample = await nextMessage<OverheadSample>(child);
+        samples.push(sample);
       }
+      const completed = samples.reduce((sum, sample) => sum + sample.completed, 0);
+      const ratio = (mode: string, shape: Shape) =>
+        median(samples.flatMap((sample) => sample.ratios[mode]![shape]));
+      const perSecond = (mode: string, shape: Shape) => {
+        const ms = samples.reduce((sum, sample) => sum + sample.elapsedMs[mode]![shape], 0);
+        return Math.round((completed * batch * 1000) / ms).toLocaleString('en');
+      };
+      const percent = (value: number) => `${(value * 100).toFixed(1)}%`;
+      for (const shape of SHAPES) {
+        log(
+          `overhead ${shape}: ${completed} of ${rounds} rounds in ${forks} processes; ` +
+            `bare ${perSecond(BARE, shape)} req/s; noise floor (copy of bare / bare) ${percent(ratio(CONTROL, shape))}`,
+        );
+      }
+      const ours = contenders[0];
+      if (ours) {
+        const met = SHAPES.every((shape) => ratio(ours.id, shape) >= TARGET);
+        log(
+          `overhead target (${ours.packageName} ≥ ${percent(TARGET)} of bare fetch): ${met ? 'met' : 'NOT met'}`,
+        );
+      }
+      const cells = new Map<string, Cells>();
+      for (const contender of contenders) {
+        cells.set(
+          contender.id,
+          SHAPES.map(
+            (shape) =>
+              `${percent(ratio(contender.id, shape))} (${perSecond(contender.id, shape)}/s)`,
+          ),
+        );
+      }
+      return cells;
     },
   };
 }
