@@ -24,12 +24,15 @@ const TARGET = 0.97;
  * Overhead: throughput of each contender as a ratio to bare `fetch` with a fixed
  * `Authorization` header, sequential and `concurrency` at a time, on a warm client.
  *
- * Machine noise moves loopback throughput by more than the few percent measured, so the
- * modes are interleaved finely, a batch of each per round (see `sampleOverhead`). And as
- * the JIT settles differently in each process (one run can favour a mode by a few percent
- * for its whole life), the rounds are split over `forks` fresh processes, one after the
- * other, as JMH does. Each ratio is the median of the per-round ratios of all forks; a
- * second copy of bare fetch shows the noise floor (100% on a quiet machine).
+ * Machine noise moves loopback throughput by more than the few percent measured, so each
+ * contender is interleaved finely with bare fetch, a batch of each per round (see
+ * `sampleOverhead`). Each contender is measured in processes of its own, as a service
+ * runs one such library: in one shared process the libraries' different ways of calling
+ * `fetch` slow one another's calls (ours lost 5% there, the peer that calls `fetch` just
+ * as the baseline does lost nothing). And as the JIT settles differently in each process,
+ * a contender's rounds are split over `forks` fresh processes, one after the other, as JMH
+ * does. Each ratio is the median of the per-round ratios of all its processes; a second
+ * copy of bare fetch shows the noise floor (100% on a quiet machine).
  */
 export function overheadScenario(options: OverheadOptions): Scenario {
   const { rounds, batch, concurrency, forks } = options;
@@ -44,29 +47,33 @@ export function overheadScenario(options: OverheadOptions): Scenario {
       const perFork: SampleOptions = {
         ...options,
         rounds: Math.ceil(rounds / forks),
-        budgetMs: options.budgetMs / forks,
+        budgetMs: options.budgetMs / (forks * contenders.length),
       };
-      const samples: OverheadSample[] = [];
-      for (let i = 0; i < forks; i++) {
-        const child = fork(
-          new URL('./overhead-fork.js', import.meta.url),
-          [contenders.map((contender) => contender.id).join(','), JSON.stringify(perFork)],
-          { execArgv: ['--expose-gc'] },
-        );
-        const sample = await nextMessage<OverheadSample>(child);
-        samples.push(sample);
+      const samples = new Map<string, OverheadSample[]>();
+      for (const contender of contenders) {
+        const own: OverheadSample[] = [];
+        for (let i = 0; i < forks; i++) {
+          const child = fork(
+            new URL('./overhead-fork.js', import.meta.url),
+            [contender.id, JSON.stringify(perFork)],
+            { execArgv: ['--expose-gc'] },
+          );
+          own.push(await nextMessage<OverheadSample>(child));
+        }
+        samples.set(contender.id, own);
       }
-      const completed = samples.reduce((sum, sample) => sum + sample.completed, 0);
-      const ratio = (mode: string, shape: Shape) =>
-        median(samples.flatMap((sample) => sample.ratios[mode]![shape]));
-      const perSecond = (mode: string, shape: Shape) => {
-        const ms = samples.reduce((sum, sample) => sum + sample.elapsedMs[mode]![shape], 0);
+      const all = [...samples.values()].flat();
+      const ratio = (mode: string, shape: Shape, from: readonly OverheadSample[] = all) =>
+        median(from.flatMap((sample) => sample.ratios[mode]?.[shape] ?? []));
+      const perSecond = (mode: string, shape: Shape, from: readonly OverheadSample[] = all) => {
+        const completed = from.reduce((sum, sample) => sum + sample.completed, 0);
+        const ms = from.reduce((sum, sample) => sum + (sample.elapsedMs[mode]?.[shape] ?? 0), 0);
         return Math.round((completed * batch * 1000) / ms).toLocaleString('en');
       };
       const percent = (value: number) => `${(value * 100).toFixed(1)}%`;
       for (const shape of SHAPES) {
         log(
-          `overhead ${shape}: ${completed} of ${rounds} rounds in ${forks} processes; ` +
+          `overhead ${shape}: per contender ${rounds} rounds in ${forks} processes; ` +
             `bare ${perSecond(BARE, shape)} req/s; noise floor (copy of bare / bare) ${percent(ratio(CONTROL, shape))}`,
         );
       }
@@ -83,7 +90,7 @@ export function overheadScenario(options: OverheadOptions): Scenario {
           contender.id,
           SHAPES.map(
             (shape) =>
-              `${percent(ratio(contender.id, shape))} (${perSecond(contender.id, shape)}/s)`,
+              `${percent(ratio(contender.id, shape))} (${perSecond(contender.id, shape, samples.get(contender.id))}/s)`,
           ),
         );
       }
