@@ -324,11 +324,17 @@ describe('RedisTokenStore failures', () => {
         unlock: lock!.release(),
         wait: store.waitForUpdate('svc', { timeoutMs: NEVER_MS }),
       };
-      for (const [operation, call] of Object.entries(calls)) {
-        const error = await call.then(
-          () => undefined,
-          (caught: unknown) => caught,
-        );
+      // Every outcome is caught at once: the calls time out together, and one awaited
+      // after another would leave a rejection unhandled for a moment.
+      const outcomes = await Promise.all(
+        Object.entries(calls).map(([operation, call]) =>
+          call.then(
+            () => [operation, undefined] as const,
+            (caught: unknown) => [operation, caught] as const,
+          ),
+        ),
+      );
+      for (const [operation, error] of outcomes) {
         expect(TokenStoreError.isInstance(error), operation).toBe(true);
         expect((error as TokenStoreError).operation).toBe(operation);
         expect(inspect(error, { depth: Number.POSITIVE_INFINITY })).not.toContain(REDIS_PASSWORD);
