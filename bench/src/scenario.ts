@@ -25,13 +25,15 @@ export type Measure = (client: AuthClient, lab: Lab, contender: Contender) => Pr
 
 /**
  * Runs `measure` for each contender in turn, each with a fresh lab and client, and with a
- * deadline: a contender that has not finished by then gets `timed out` in every row.
+ * deadline: a contender that has not finished by then gets `timed out` in every row, and
+ * one whose client throws outside a request gets `error` (its message in the log).
  */
 export async function eachContender(
   contenders: readonly Contender[],
   rows: number,
   labOptions: TokenServerOptions,
   deadlineMs: number,
+  log: (line: string) => void,
   measure: Measure,
 ): Promise<Map<string, Cells>> {
   const results = new Map<string, Cells>();
@@ -42,8 +44,14 @@ export async function eachContender(
     const deadline = new Promise<Cells>((resolve) => {
       timer = setTimeout(() => resolve(Array(rows).fill('timed out')), deadlineMs);
     });
+    const measured = measure(client, lab, contender).catch((error: unknown) => {
+      log(
+        `${contender.id}: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
+      );
+      return Array<string>(rows).fill('error');
+    });
     try {
-      results.set(contender.id, await Promise.race([measure(client, lab, contender), deadline]));
+      results.set(contender.id, await Promise.race([measured, deadline]));
     } finally {
       clearTimeout(timer);
       await client.close();

@@ -30,6 +30,7 @@ export function burstScenario({ count, tokenLifetimeSeconds }: BurstOptions): Sc
         4,
         { lifetimeSeconds: tokenLifetimeSeconds },
         120_000,
+        log,
         async (client, { tokens }, { id }) => {
           const cold = await burst(client, '/items', count);
           const coldRequests = tokens.requestCount;

@@ -31,6 +31,7 @@ export function fleetScenario({ workers, requestsPerWorker }: FleetOptions): Sce
           1,
           { lifetimeSeconds: 3600 },
           60_000,
+          log,
           async (_client, lab, { id }) => {
             const setup = JSON.stringify({ ...lab.setup, redisUrl: redis.url });
             const children = Array.from({ length: workers }, () =>

@@ -31,6 +31,7 @@ export function outageScenario(options: OutageOptions): Scenario {
         1,
         { lifetimeSeconds: tokenLifetimeSeconds },
         durationMs + 60_000,
+        log,
         async (client, { tokens }, { id }) => {
           await client.get('/items');
           tokens.failFromNextRequestFor(outageMs);

@@ -58,7 +58,15 @@ export function overheadScenario(options: OverheadOptions): Scenario {
             [contender.id, JSON.stringify(perFork)],
             { execArgv: ['--expose-gc'] },
           );
-          own.push(await nextMessage<OverheadSample>(child));
+          // Bounded: a process that has not reported by its budget and a minute more is killed.
+          const timer = setTimeout(() => child.kill(), perFork.budgetMs + 60_000);
+          try {
+            own.push(await nextMessage<OverheadSample>(child));
+          } catch (error) {
+            log(`${contender.id}: an overhead process gave no result: ${(error as Error).message}`);
+          } finally {
+            clearTimeout(timer);
+          }
         }
         samples.set(contender.id, own);
       }
@@ -86,6 +94,10 @@ export function overheadScenario(options: OverheadOptions): Scenario {
       }
       const cells = new Map<string, Cells>();
       for (const contender of contenders) {
+        if (samples.get(contender.id)?.length === 0) {
+          cells.set(contender.id, ['timed out', 'timed out']);
+          continue;
+        }
         cells.set(
           contender.id,
           SHAPES.map(

@@ -35,6 +35,7 @@ export function refreshLatencyScenario(options: RefreshLatencyOptions): Scenario
         2,
         { lifetimeSeconds: tokenLifetimeSeconds, delayMs: tokenDelayMs },
         durationMs + 60_000,
+        log,
         async (client, _lab, { id }) => {
           await client.get('/items'); // warm: the first token is not what this measures
           const traffic = await steady(client, '/items', { intervalMs, durationMs });

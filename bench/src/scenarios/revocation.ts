@@ -26,6 +26,7 @@ export function revocationScenario({ count, concurrency }: RevocationOptions): S
         1,
         { lifetimeSeconds: 3600 },
         60_000,
+        log,
         async (client, lab, { id }) => {
           await client.get('/items');
           lab.revokeCurrentToken();
