@@ -34,6 +34,8 @@ export interface OverheadSample {
   ratios: Record<string, Record<Shape, number[]>>;
   /** Per mode and shape, the total wall time of its batches, in ms. */
   elapsedMs: Record<string, Record<Shape, number>>;
+  /** Per mode and shape, the CPU time of this process (client and servers) in its batches, in ms. */
+  cpuMs: Record<string, Record<Shape, number>>;
 }
 
 /**
@@ -82,10 +84,11 @@ export async function sampleOverhead(
     for (const shape of SHAPES) for (const send of sends.values()) await run(shape, send); // warm-up
 
     const collectGarbage = (globalThis as { gc?: () => void }).gc;
-    const sample: OverheadSample = { completed: 0, ratios: {}, elapsedMs: {} };
+    const sample: OverheadSample = { completed: 0, ratios: {}, elapsedMs: {}, cpuMs: {} };
     for (const mode of modes) {
       sample.ratios[mode] = { sequential: [], concurrent: [] };
       sample.elapsedMs[mode] = { sequential: 0, concurrent: 0 };
+      sample.cpuMs[mode] = { sequential: 0, concurrent: 0 };
     }
     const started = performance.now();
     while (sample.completed < rounds && performance.now() - started < budgetMs) {
@@ -93,9 +96,10 @@ export async function sampleOverhead(
         const elapsed = new Map<string, number>();
         for (const mode of roundOrder(modes, sample.completed)) {
           collectGarbage?.();
-          const { wallMs } = await run(shape, sends.get(mode)!);
+          const { wallMs, cpuMs } = await run(shape, sends.get(mode)!);
           elapsed.set(mode, wallMs);
           sample.elapsedMs[mode]![shape] += wallMs;
+          sample.cpuMs[mode]![shape] += cpuMs;
         }
         for (const mode of modes)
           sample.ratios[mode]![shape].push(elapsed.get(BARE)! / elapsed.get(mode)!);

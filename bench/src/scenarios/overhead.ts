@@ -79,11 +79,28 @@ export function overheadScenario(options: OverheadOptions): Scenario {
         return Math.round((completed * batch * 1000) / ms).toLocaleString('en');
       };
       const percent = (value: number) => `${(value * 100).toFixed(1)}%`;
+      // CPU time per request moves less with scheduling noise than throughput does.
+      const cpuPerRequestUs = (mode: string, shape: Shape, from: readonly OverheadSample[]) => {
+        const completed = from.reduce((sum, sample) => sum + sample.completed, 0);
+        const ms = from.reduce((sum, sample) => sum + (sample.cpuMs[mode]?.[shape] ?? 0), 0);
+        return (ms * 1000) / (completed * batch);
+      };
       for (const shape of SHAPES) {
         log(
           `overhead ${shape}: per contender ${rounds} rounds in ${forks} processes; ` +
             `bare ${perSecond(BARE, shape)} req/s; noise floor (copy of bare / bare) ${percent(ratio(CONTROL, shape))}`,
         );
+      }
+      for (const contender of contenders) {
+        const own = samples.get(contender.id) ?? [];
+        if (own.length === 0) continue;
+        const cpu = SHAPES.map((shape) => {
+          const bare = cpuPerRequestUs(BARE, shape, own);
+          const mine = cpuPerRequestUs(contender.id, shape, own);
+          const delta = mine - bare;
+          return `${shape} ${mine.toFixed(0)} µs vs bare ${bare.toFixed(0)} µs (${delta < 0 ? '−' : '+'}${Math.abs(delta).toFixed(1)} µs)`;
+        });
+        log(`overhead CPU per request (client and servers), ${contender.id}: ${cpu.join('; ')}`);
       }
       const ours = contenders[0];
       if (ours) {
