@@ -1,3 +1,4 @@
+import { AuthError } from '@auth/core';
 import type * as oauth from 'oauth4webapi';
 import { type AuthorizationServerMetadata, DiscoveryCache } from '../discovery.js';
 import type { EndpointOptions } from '../endpoint-options.js';
@@ -99,7 +100,9 @@ export class AuthorizationServer {
     const merged: Record<string, unknown> = { ...metadata };
     for (const [name, url] of Object.entries(this.#explicit)) merged[name] = url.href;
     if (!merged[need]) {
-      throw new TypeError(
+      // An AuthError, not a TypeError: a manager retries TypeErrors as network faults, and
+      // asking again will not make the server publish the endpoint.
+      throw new AuthError(
         `the authorization server publishes no ${need}; set ${optionNameOf(need)}`,
       );
     }

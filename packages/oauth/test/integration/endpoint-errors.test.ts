@@ -1,11 +1,12 @@
 import {
+  AuthError,
   AuthenticationError,
   OAuthError,
   TokenEndpointError,
   TokenManager,
   TokenResponseError,
 } from '@auth/core';
-import { startTokenServer, type TokenServer } from '@auth/testing/http';
+import { listenOnLoopback, sendJson, startTokenServer, type TokenServer } from '@auth/testing/http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { clientCredentials, passwordGrant } from '../../src/index.js';
 import { caught, eventLog, leakSurface } from './support.js';
@@ -141,6 +142,33 @@ describe('token endpoint responses become typed errors', () => {
     expect(server.requestCount).toBe(1);
     expect(leakSurface(error)).not.toContain('wrong-secret-xyz');
     await Promise.all([manager.close(), failing.close()]);
+  });
+
+  it('a discovered server without a token endpoint fails at once, not retried as a network fault', async () => {
+    let metadataRequests = 0;
+    const issuerServer = await listenOnLoopback((_req, res) => {
+      metadataRequests++;
+      sendJson(res, 200, { issuer: issuerServer.url }); // no token_endpoint
+    });
+    const log = eventLog();
+    const manager = new TokenManager({
+      provider: clientCredentials({ issuer: issuerServer.url, clientId, clientSecret }),
+      retry: { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 20 },
+      onEvent: log.onEvent,
+    });
+    try {
+      const error = await caught(() => manager.getToken());
+      expect(AuthenticationError.isInstance(error)).toBe(true);
+      const cause = (error as Error).cause;
+      expect(AuthError.isInstance(cause)).toBe(true);
+      expect((cause as Error).message).toContain('publishes no token_endpoint; set tokenUrl');
+      const failures = log.events.filter((event) => event.type === 'refresh-failed');
+      expect(failures).toEqual([expect.objectContaining({ attempt: 1, willRetry: false })]);
+      expect(metadataRequests).toBe(1);
+    } finally {
+      await manager.close();
+      await issuerServer.close();
+    }
   });
 
   it('no secret in errors from a password grant', async () => {
