@@ -10,6 +10,12 @@ export interface EndpointOptions {
   tokenUrl?: string | URL;
   /** The issuer; its metadata supplies every endpoint. */
   issuer?: string | URL;
+  /**
+   * Where the issuer's metadata is read: `oidc` (`/.well-known/openid-configuration`,
+   * OpenID Connect Discovery 1.0) or `oauth2` (`/.well-known/oauth-authorization-server`,
+   * RFC 8414). Only with `issuer`. Default `oidc`.
+   */
+  discovery?: 'oidc' | 'oauth2';
   /** Shares discovery results between providers. Default: each provider discovers once. */
   discoveryCache?: DiscoveryCache;
   /** The `fetch` to use. Default `globalThis.fetch`. */

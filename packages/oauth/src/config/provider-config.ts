@@ -18,6 +18,8 @@ export interface ProviderConfig {
   tokenUrl?: string;
   /** The issuer, whose discovered metadata supplies the endpoints. Set this or `tokenUrl`. */
   issuer?: string;
+  /** Where `issuer`'s metadata is read: `oidc` (default) or `oauth2` (RFC 8414). Only with `issuer`. */
+  discovery?: 'oidc' | 'oauth2';
   /** The client identifier. Required by every grant. */
   clientId?: string;
   /** The client secret. Set this or `privateKey`, not both. */

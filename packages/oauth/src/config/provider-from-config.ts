@@ -61,6 +61,10 @@ export function providerFromConfig(
   const conflicts: string[] = [];
   if (present('tokenUrl') && present('issuer'))
     conflicts.push(`${name('tokenUrl')} and ${name('issuer')} (set one)`);
+  if (present('discovery') && !present('issuer'))
+    conflicts.push(`${name('discovery')} (applies only with ${name('issuer')})`);
+  if (present('discovery') && config.discovery !== 'oidc' && config.discovery !== 'oauth2')
+    conflicts.push(`${name('discovery')} "${String(config.discovery)}" (use oidc or oauth2)`);
   if (present('clientSecret') && present('privateKey'))
     conflicts.push(`${name('clientSecret')} and ${name('privateKey')} (set one)`);
   for (const setting of settings.unused) {
@@ -89,6 +93,7 @@ function build(
   const common = {
     tokenUrl: config.tokenUrl || undefined,
     issuer: config.issuer || undefined,
+    discovery: config.discovery || undefined,
     clientId: config.clientId!,
     clientSecret: config.clientSecret || undefined,
     authMethod: config.authMethod,

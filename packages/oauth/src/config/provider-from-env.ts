@@ -31,6 +31,7 @@ const VARIABLES: Record<keyof ProviderConfig, string> = {
   deviceAuthorizationUrl: 'DEVICE_AUTHORIZATION_URL',
   timeoutMs: 'TIMEOUT_MS',
   allowInsecureHttp: 'ALLOW_INSECURE_HTTP',
+  discovery: 'DISCOVERY',
 };
 
 /**
@@ -38,7 +39,7 @@ const VARIABLES: Record<keyof ProviderConfig, string> = {
  * `CLIENT_ID`, `CLIENT_SECRET`, `AUTH_METHOD`, `PRIVATE_KEY` (PEM), `KEY_ID`, `SCOPE`,
  * `AUDIENCE`, `RESOURCE`, `USERNAME`, `PASSWORD`, `TOTP`, `REFRESH_TOKEN`,
  * `SUBJECT_TOKEN`, `ASSERTION`, `DEVICE_AUTHORIZATION_URL`, `TIMEOUT_MS`,
- * `ALLOW_INSECURE_HTTP` (`true`). Errors name the variables.
+ * `ALLOW_INSECURE_HTTP` (`true`), `DISCOVERY` (`oidc` or `oauth2`). Errors name the variables.
  *
  * @param env - The variables. Default `process.env`.
  * @param options - `prefix` (default `AUTH_`) and the hooks of {@link providerFromConfig}.

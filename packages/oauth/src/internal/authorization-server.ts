@@ -56,6 +56,11 @@ export class AuthorizationServer {
       options.issuer === undefined
         ? undefined
         : checkEndpointUrl('issuer', options.issuer, insecure);
+    if (options.discovery !== undefined) {
+      if (options.discovery !== 'oidc' && options.discovery !== 'oauth2')
+        throw new TypeError(`${owner}: discovery must be 'oidc' or 'oauth2'`);
+      if (!this.#issuer) throw new TypeError(`${owner}: discovery applies only with issuer`);
+    }
     if (!this.#issuer && !this.#explicit[required]) {
       const option = required === 'token_endpoint' ? 'tokenUrl' : optionNameOf(required);
       throw new TypeError(`${owner} needs issuer or ${option}`);
@@ -89,6 +94,7 @@ export class AuthorizationServer {
     let metadata: AuthorizationServerMetadata;
     if (this.#issuer) {
       metadata = await this.#cache.get(this.#issuer, {
+        algorithm: this.#options.discovery,
         fetch: this.#options.fetch,
         timeoutMs: this.timeoutMs,
         signal,
