@@ -19,6 +19,9 @@ export type AuthErrorCode =
   | 'oauth_error'
   | 'token_endpoint_error'
   | 'token_response_invalid'
+  | 'token_expired'
+  | 'token_response_too_large'
+  | 'token_type_unsupported'
   | 'token_set_format'
   | 'session_expired'
   | 'token_store_error'
@@ -192,7 +195,38 @@ export class TokenEndpointError extends AuthError {
   }
 }
 
-/** A token response was received but is not a valid RFC 6749 §5.1 response. */
+/**
+ * The codes of a {@link TokenResponseError}: `token_response_invalid` (a missing or
+ * malformed field), `token_expired` (the token had expired on arrival: `expires_in` ≤ 0,
+ * a JWT `exp` in the past, or a static token past its `exp`), `token_response_too_large`
+ * (the body exceeded `maxResponseBytes`), `token_type_unsupported` (a `token_type` other
+ * than Bearer or DPoP that the caller did not allow).
+ */
+export type TokenResponseErrorCode = Extract<
+  AuthErrorCode,
+  'token_response_invalid' | 'token_expired' | 'token_response_too_large' | 'token_type_unsupported'
+>;
+
+/** Options of a {@link TokenResponseError}. */
+export interface TokenResponseErrorOptions extends AuthErrorOptions {
+  /** What is wrong with the response. Default `token_response_invalid`. */
+  code?: TokenResponseErrorCode;
+}
+
+/**
+ * A token response was received but cannot be used: not a valid RFC 6749 §5.1 response,
+ * a token that had already expired, an unsupported token type, or a body over the size cap.
+ * `code` says which.
+ *
+ * @example
+ * ```ts
+ * import { TokenResponseError } from '@auth/core';
+ *
+ * if (TokenResponseError.isInstance(error) && error.code === 'token_expired') {
+ *   // the server (or the static token) handed out a token that had already expired
+ * }
+ * ```
+ */
 export class TokenResponseError extends AuthError {
   static override readonly brand: symbol = Symbol.for(`${BRAND_PREFIX}TokenResponseError`);
   /** Whether `value` is a {@link TokenResponseError}, from any copy of the package. */
@@ -204,10 +238,10 @@ export class TokenResponseError extends AuthError {
    * Creates the error, naming the field at fault.
    *
    * @param message - Which field is missing or malformed; never its value.
-   * @param options - `cause`.
+   * @param options - `code` (default `token_response_invalid`) and `cause`.
    */
-  constructor(message: string, options: AuthErrorOptions = {}) {
-    super(message, 'token_response_invalid', options);
+  constructor(message: string, options: TokenResponseErrorOptions = {}) {
+    super(message, options.code ?? 'token_response_invalid', options);
   }
 }
 

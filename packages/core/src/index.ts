@@ -12,6 +12,8 @@ export {
   TokenEndpointError,
   type TokenEndpointErrorFields,
   TokenResponseError,
+  type TokenResponseErrorCode,
+  type TokenResponseErrorOptions,
   TokenSetFormatError,
   TokenStoreError,
   type TokenStoreErrorFields,
