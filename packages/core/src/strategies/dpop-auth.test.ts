@@ -3,7 +3,7 @@ import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { fromBase64Text } from '../internal/base64.js';
 import { jwkThumbprint } from '../internal/dpop-proof.js';
-import { scriptedProvider, testClock } from '../testing/scripted-provider.js';
+import { scriptedProvider, TEST_EPOCH, testClock } from '../testing/scripted-provider.js';
 import { TokenManager } from '../token-manager.js';
 import type { AuthRequest } from './auth-strategy.js';
 import { dpopAuth } from './dpop-auth.js';
@@ -34,7 +34,7 @@ function verifiedProof(jws: string): Proof {
 }
 
 async function setup() {
-  const clock = testClock(Date.UTC(2026, 0, 2, 3, 4, 5, 600));
+  const clock = testClock(Date.UTC(2026, 0, 2, 3, 4, 5, 600) - TEST_EPOCH);
   const { provider, state } = scriptedProvider({ clock });
   const manager = new TokenManager({ provider, now: clock.now });
   const keyPair = await generateDPoPKeyPair();
