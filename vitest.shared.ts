@@ -14,6 +14,10 @@ export function packageTestConfig() {
             name: 'unit',
             include: ['src/**/*.test.ts'],
             environment: 'node',
+            // No test asserts on time; a generous limit keeps a busy machine from failing a
+            // test that takes 0.1 s when idle (the 5 s default did, for key generation).
+            testTimeout: 30_000,
+            hookTimeout: 30_000,
           },
         },
         {

@@ -67,6 +67,7 @@ export type { ProviderDescription, TokenProvider, TokenRequestOptions } from './
 export {
   type RedactedTokenSet,
   type SerializedTokenSet,
+  type TokenResponseOptions,
   TokenSet,
   type TokenSetInit,
 } from './token-set.js';
