@@ -81,8 +81,9 @@ export function tokenPipeline(options: TokenPipelineOptions): TokenProvider {
   const keyPrefix = options.keyPrefix;
   if (typeof keyPrefix !== 'string' || keyPrefix === '')
     throw new TypeError('tokenPipeline needs a keyPrefix naming its identity (e.g. "billing-api")');
-  const { steps: _steps, keyPrefix: _keyPrefix, store: _store, ...managerOptions } = options;
-  const store = options.store ?? new MemoryTokenStore({ now: options.now });
+  const { expirySkewMs, refreshAheadMs, lockTtlMs, retry, now, onEvent } = options;
+  const managerOptions = { expirySkewMs, refreshAheadMs, lockTtlMs, retry, now, onEvent };
+  const store = options.store ?? new MemoryTokenStore({ now });
   const stepKey = (step: PipelineStep) => `${keyPrefix}:${step.name}`;
 
   // Managers in dependency order, so each step's provider finds its dependencies' managers.
