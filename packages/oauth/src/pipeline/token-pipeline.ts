@@ -1,43 +1,56 @@
 import {
   MemoryTokenStore,
-  raceSignal,
+  TokenManager,
+  type TokenManagerOptions,
   type TokenProvider,
-  type TokenSet,
   type TokenStore,
 } from '@auth/core';
 import { grantProvider } from '../internal/grant-provider.js';
 import { checkStepGraph } from '../internal/step-graph.js';
 import type { PipelineStep } from './pipeline-step.js';
+import { stepProvider } from './step-provider.js';
 
-/** Options of {@link tokenPipeline}. */
-export interface TokenPipelineOptions {
+/**
+ * Options of {@link tokenPipeline}. The timing, retry, clock and event settings go to the
+ * `TokenManager` of every step that others depend on (see `TokenManagerOptions` for defaults).
+ */
+export interface TokenPipelineOptions
+  extends Pick<
+    TokenManagerOptions,
+    'expirySkewMs' | 'refreshAheadMs' | 'lockTtlMs' | 'retry' | 'now' | 'onEvent'
+  > {
   /** The steps; the last one's token is the pipeline's. Order otherwise does not matter. */
   steps: readonly PipelineStep[];
   /**
-   * Prefix of the store keys of the steps and of the pipeline's `cacheKey`: it names the
-   * identity, so two pipelines that would get different tokens must have different prefixes.
+   * Names the identity: step tokens are stored under `<keyPrefix>:<step name>` and the
+   * pipeline's `cacheKey` is `<keyPrefix>:<last step>`. Pipelines with the same prefix share
+   * the steps they have in common by name; two that would get different tokens need
+   * different prefixes. Keep secrets out of it.
    */
   keyPrefix: string;
-  /** Where intermediate tokens are cached. Default a new `MemoryTokenStore`. */
+  /**
+   * Where step tokens are kept. Share a `FileTokenStore` or `RedisTokenStore` (with its lock)
+   * to make one request per step across processes. Default a new `MemoryTokenStore`.
+   */
   store?: TokenStore;
-  /** A cached step token is reused only while valid for this long, in ms. Default 0. */
-  expirySkewMs?: number;
-  /** The clock. Default `Date.now`. */
-  now?: () => number;
 }
 
 /**
- * Multi-step authentication as one provider: each step gets a token from the tokens of
- * the steps it depends on (e.g. an app token, then a user token fetched with the app
- * token in a header). Intermediate tokens are cached in `store`, each until its own
- * expiry; concurrent fetches share one request per step. The last step's token is the
- * pipeline's and is fetched anew on every `fetchToken` (the `TokenManager` caches it),
- * so a rejected final token is never served again from the step cache.
+ * Multi-step authentication as one provider: each step gets a token from the tokens of the
+ * steps it depends on (e.g. an app token, then a user token fetched with the app token in a
+ * header). Every step that others depend on runs through its own `TokenManager` on `store`,
+ * keyed `<keyPrefix>:<step name>`: cached until its own expiry (minus the clamped
+ * `expirySkewMs`), renewed ahead in the background, one request at a time per process and,
+ * with a lock-capable store, across processes; store faults become `store-error` events.
+ * When a step is refused with HTTP 401, its dependencies are renewed through their managers
+ * and the step runs once more. The last step's token is the pipeline's and is fetched anew
+ * on every `fetchToken`: the caller's `TokenManager` is its cache, so a rejected final token
+ * is never served again.
  *
  * @param options - See {@link TokenPipelineOptions}.
  * @returns A provider whose `cacheKey` is `<keyPrefix>:<last step>`.
- * @throws {TypeError} No steps, a duplicate name, an unknown `dependsOn` name, a cycle, or no `keyPrefix`
- *   (checked here, at construction).
+ * @throws {TypeError} No steps, a duplicate name, an unknown `dependsOn` name, a cycle, no
+ *   `keyPrefix` or an invalid manager setting (checked here, at construction).
  * @example
  * ```ts
  * import { TokenManager } from '@auth/core';
@@ -45,6 +58,7 @@ export interface TokenPipelineOptions {
  *
  * const provider = tokenPipeline({
  *   keyPrefix: 'billing',
+ *   onEvent: (event) => console.log(event.type, event.key),
  *   steps: [
  *     httpTokenStep({ name: 'app', url: appLoginUrl, body: () => ({ key: appKey }), ttlMs: 3_600_000 }),
  *     httpTokenStep({
@@ -64,40 +78,29 @@ export function tokenPipeline(options: TokenPipelineOptions): TokenProvider {
   if (!Array.isArray(steps) || steps.length === 0)
     throw new TypeError('tokenPipeline needs at least one step');
   checkStepGraph(steps);
-  const byName = new Map(steps.map((step) => [step.name, step]));
-  const last = steps[steps.length - 1]!;
   const keyPrefix = options.keyPrefix;
   if (typeof keyPrefix !== 'string' || keyPrefix === '')
     throw new TypeError('tokenPipeline needs a keyPrefix naming its identity (e.g. "billing-api")');
-  const store = options.store ?? new MemoryTokenStore({ now: options.now });
-  const now = options.now ?? Date.now;
-  const skewMs = options.expirySkewMs ?? 0;
-  const inFlight = new Map<string, Promise<TokenSet>>();
-  const stepKey = (name: string) => `${keyPrefix}:step:${name}`;
+  const { expirySkewMs, refreshAheadMs, lockTtlMs, retry, now, onEvent } = options;
+  const managerOptions = { expirySkewMs, refreshAheadMs, lockTtlMs, retry, now, onEvent };
+  const store = options.store ?? new MemoryTokenStore({ now });
+  const stepKey = (step: PipelineStep) => `${keyPrefix}:${step.name}`;
 
-  const run = async (step: PipelineStep, signal: AbortSignal | undefined): Promise<TokenSet> => {
-    const entries = await Promise.all(
-      step.dependsOn.map(async (name) => [name, await cached(byName.get(name)!, signal)] as const),
-    );
-    return step.run({ tokens: Object.freeze(Object.fromEntries(entries)) }, { signal });
+  // Managers in dependency order, so each step's provider finds its dependencies' managers.
+  const managers = new Map<string, TokenManager>();
+  const needed = new Set(steps.flatMap((step) => step.dependsOn));
+  const byName = new Map(steps.map((step) => [step.name, step]));
+  const addManager = (step: PipelineStep): void => {
+    if (managers.has(step.name)) return;
+    for (const name of step.dependsOn) addManager(byName.get(name)!);
+    const key = stepKey(step);
+    const provider = stepProvider(step, key, managers);
+    managers.set(step.name, new TokenManager({ ...managerOptions, provider, store, key }));
   };
+  for (const step of steps) if (needed.has(step.name)) addManager(step);
 
-  const cached = async (step: PipelineStep, signal: AbortSignal | undefined): Promise<TokenSet> => {
-    const stored = await store.get(stepKey(step.name)).catch(() => undefined);
-    if (stored?.isAccessValid(skewMs, now())) return stored;
-    const pending = inFlight.get(step.name);
-    if (pending) return raceSignal(pending, signal);
-    // Shared by every caller: the step's own timeout ends it, never one caller's signal.
-    const flight = run(step, undefined)
-      .then(async (tokens) => {
-        await store.set(stepKey(step.name), tokens).catch(() => undefined);
-        return tokens;
-      })
-      .finally(() => inFlight.delete(step.name));
-    inFlight.set(step.name, flight);
-    return raceSignal(flight, signal);
-  };
-
+  const last = steps[steps.length - 1]!;
+  const lastStep = stepProvider(last, stepKey(last), managers);
   const description: Record<string, string | number | boolean | undefined> = {
     type: 'pipeline',
     keyPrefix,
@@ -110,9 +113,9 @@ export function tokenPipeline(options: TokenPipelineOptions): TokenProvider {
 
   return grantProvider({
     name: 'tokenPipeline',
-    cacheKey: `${keyPrefix}:${last.name}`,
+    cacheKey: lastStep.cacheKey,
     canReauthenticate: true,
     description,
-    fetchToken: (signal) => run(last, signal),
+    fetchToken: (signal) => lastStep.fetchToken({ signal }),
   });
 }
