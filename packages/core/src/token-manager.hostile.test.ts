@@ -231,6 +231,31 @@ describe('TokenManager: the skew is a renewal margin, not a wall', () => {
     expect(await causeOf(manager.getToken())).toBe(outage);
   });
 
+  it("treats a nested manager's AuthenticationError as transient as its cause (pipeline steps)", async () => {
+    const clock = testClock(0);
+    const { provider, state } = scriptedProvider({ clock, lifetimeMs: LIFETIME });
+    const events: TokenManagerEvent[] = [];
+    const manager = new TokenManager({
+      provider,
+      now: clock.now,
+      refreshAheadMs: 0,
+      onEvent: (event) => events.push(event),
+    });
+    await manager.getToken();
+    state.onFetch = async () => {
+      throw new AuthenticationError('could not obtain a token for step', {
+        serviceName: 'step',
+        cause: new TokenEndpointError('token endpoint returned HTTP 503', {
+          status: 503,
+          retryable: true,
+        }),
+      });
+    };
+    clock.set(USABLE_UNTIL);
+    expect((await manager.getToken()).accessToken).toBe('fetched-1');
+    expect(events.some((e) => e.type === 'token-kept')).toBe(true);
+  });
+
   it('never keeps a token the API rejected', async () => {
     const clock = testClock(0);
     const { provider, state } = scriptedProvider({ clock, lifetimeMs: LIFETIME });

@@ -1,4 +1,4 @@
-import { AuthError, OAuthError, TokenEndpointError } from '../errors.js';
+import { AuthError, AuthenticationError, OAuthError, TokenEndpointError } from '../errors.js';
 
 /** Retry settings of a `TokenManager`. */
 export interface RetryOptions {
@@ -37,9 +37,13 @@ export function retryPolicy(options: RetryOptions = {}): RetryPolicy {
 /**
  * Transient: network faults, timeouts, 5xx, 429, `temporarily_unavailable`, and errors
  * of unknown origin (a custom provider's). Permanent: other OAuth errors
- * (`invalid_client`, `invalid_grant`, …) and malformed responses.
+ * (`invalid_client`, `invalid_grant`, …) and malformed responses. An
+ * `AuthenticationError` (from a manager a provider uses inside) is classified by its cause.
  */
 export function classifyFailure(error: unknown): FailureClass {
+  // Another manager's "could not obtain a token" (a pipeline step's, say) is as transient as its cause.
+  if (AuthenticationError.isInstance(error) && error.cause !== undefined)
+    return classifyFailure(error.cause);
   if (TokenEndpointError.isInstance(error))
     return { retryable: error.retryable, retryAfterMs: error.retryAfterMs };
   if (OAuthError.isInstance(error)) {
