@@ -95,6 +95,75 @@ describe('FileTokenStore.acquireLock', () => {
   });
 });
 
+describe('FileTokenStore.acquireLock when the holder is gone', () => {
+  async function writeTokenLock(record: Record<string, unknown>): Promise<string> {
+    const probe = await store().acquireLock('key', 1_000);
+    const lockPath = join(root, (await lockFiles())[0]!);
+    await probe?.release();
+    await writeFile(lockPath, JSON.stringify(record));
+    return lockPath;
+  }
+
+  it('takes over at once a lock whose holder no longer runs on this host, long before its TTL', async () => {
+    const lockPath = await writeTokenLock({
+      owner: 'crashed',
+      pid: DEAD_PID,
+      host: hostname(),
+      expiresAt: T0 + 60_000,
+    });
+    const lock = await store().acquireLock('key', 60_000);
+    expect(lock).toBeDefined();
+    expect(events).toEqual([{ type: 'stale-lock-removed', lock: 'token', path: lockPath }]);
+    expect(await store().acquireLock('key', 60_000)).toBeUndefined();
+  });
+
+  it('takes over a lock whose pid now belongs to another process (the pid was reused)', async () => {
+    // pid 1 runs, but it is not the process that wrote this lock: its start differs.
+    await writeTokenLock({
+      owner: 'reused',
+      pid: 1,
+      host: hostname(),
+      processStart: 'not-the-start-of-pid-1',
+      expiresAt: T0 + 60_000,
+    });
+    expect(await store().acquireLock('key', 60_000)).toBeDefined();
+  });
+
+  it('never judges a holder on another host by its pid: its lock holds until the TTL', async () => {
+    await writeTokenLock({
+      owner: 'elsewhere',
+      pid: DEAD_PID,
+      host: `not-${hostname()}`,
+      expiresAt: T0 + 60_000,
+    });
+    expect(await store().acquireLock('key', 60_000)).toBeUndefined();
+    now = T0 + 60_000;
+    expect(await store().acquireLock('key', 60_000)).toBeDefined();
+  });
+
+  it('records the holder: pid, process start, host', async () => {
+    await store().acquireLock('key', 60_000);
+    const record = JSON.parse(await readFile(join(root, (await lockFiles())[0]!), 'utf8'));
+    expect(record).toMatchObject({ pid: process.pid, host: hostname(), expiresAt: T0 + 60_000 });
+    expect(typeof record.processStart).toBe('string');
+  });
+
+  it("gives a dead holder's lock to exactly one of many simultaneous takers", async () => {
+    await writeTokenLock({
+      owner: 'crashed',
+      pid: DEAD_PID,
+      host: hostname(),
+      expiresAt: T0 + 60_000,
+    });
+    const takers = Array.from({ length: 24 }, () => store());
+    const locks = await Promise.all(takers.map((taker) => taker.acquireLock('key', 60_000)));
+    expect(locks.filter(Boolean)).toHaveLength(1);
+    expect(await lockFiles()).toHaveLength(1);
+    await locks.find(Boolean)?.release();
+    expect(await readdir(root)).toEqual([]);
+  });
+});
+
 describe('FileTokenStore write lock', () => {
   const tokens = new TokenSet({ accessToken: 'write-lock-token' });
 
