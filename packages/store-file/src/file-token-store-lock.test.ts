@@ -82,6 +82,15 @@ describe('FileTokenStore.acquireLock', () => {
     expect((await readdir(root)).filter((name) => name.includes('.release'))).toEqual([]);
   });
 
+  it('gives an expired lock to exactly one of many simultaneous takers', async () => {
+    await store().acquireLock('key', 1_000);
+    now = T0 + 5_000;
+    const takers = Array.from({ length: 24 }, () => store());
+    const locks = await Promise.all(takers.map((taker) => taker.acquireLock('key', 60_000)));
+    expect(locks.filter(Boolean)).toHaveLength(1);
+    expect(events).toHaveLength(1);
+  });
+
   it('treats an empty lock file (its creator died while writing it) as stale once it is older than the TTL', async () => {
     const probe = await store().acquireLock('key', 1_000);
     const lockPath = join(root, (await lockFiles())[0]!);

@@ -8,7 +8,7 @@ import { type Child, exited, startFixture } from './child-processes.js';
 
 /** Processes killed at once, and how many times each lane is refilled. */
 const LANES = 4;
-const KILLS_PER_LANE = 20;
+const KILLS_PER_LANE = 12;
 const KEYS = ['key-0', 'key-1', 'key-2'];
 
 let root: string;
