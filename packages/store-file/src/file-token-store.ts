@@ -62,7 +62,8 @@ const inspectSymbol = Symbol.for('nodejs.util.inspect.custom');
  * processes of one machine. Every write is atomic (temporary file, `fsync`, rename) and
  * serialised across processes by a write lock, so a crash never tears the file and
  * concurrent writers never lose each other's entries. The file is `0600` in a `0700`
- * folder. `acquireLock` takes a per-key lock file with stale-lock recovery after its TTL.
+ * folder. `acquireLock` takes a per-key lock file recording its holder: a lock whose holder on
+ * this machine died is taken over at once (by exactly one process), any other after its TTL.
  *
  * A file that is not a token document (empty, truncated, garbage, an unknown format) is
  * renamed to `<path>.corrupt-<epoch ms>` and reported through `onEvent`, never overwritten.
