@@ -173,6 +173,36 @@ describe('FileTokenStore.acquireLock when the holder is gone', () => {
   });
 });
 
+describe('FileTokenStore.waitForUpdate', () => {
+  const tokens = new TokenSet({ accessToken: 'waited-for-token' });
+
+  it('returns at once when nobody holds the lock', async () => {
+    await store().waitForUpdate('key', { timeoutMs: 60_000 });
+  });
+
+  it('wakes when the holder releases the lock', async () => {
+    const lock = await store().acquireLock('key', 60_000);
+    const waiting = store().waitForUpdate('key', { timeoutMs: 60_000 });
+    await lock?.release();
+    await waiting;
+  });
+
+  it('wakes when the entry of its key lands, the lock still held', async () => {
+    await store().acquireLock('key', 60_000);
+    const waiting = store().waitForUpdate('key', { timeoutMs: 60_000 });
+    await store().set('key', tokens);
+    await waiting;
+  });
+
+  it('ends when its signal aborts', async () => {
+    await store().acquireLock('key', 60_000);
+    const controller = new AbortController();
+    const waiting = store().waitForUpdate('key', { timeoutMs: 60_000, signal: controller.signal });
+    controller.abort();
+    await waiting;
+  });
+});
+
 describe('FileTokenStore write lock', () => {
   const tokens = new TokenSet({ accessToken: 'write-lock-token' });
 

@@ -218,7 +218,8 @@ export class FileTokenStore implements TokenStore {
 
   /**
    * Waits until the lock of `key` may be free or its tokens may have landed: the lock file is
-   * removed or replaced, the token file changes, or the lock's holder on this machine dies (so
+   * removed or replaced, the key's entry in the token file changes, or the lock's holder on this
+   * machine dies (so
    * a waiting `TokenManager` takes the lock over within a few tens of ms, not after
    * `lockTtlMs`). It checks a few `stat`s every 20 ms; this works on network folders too.
    *
@@ -236,6 +237,7 @@ export class FileTokenStore implements TokenStore {
         ...(await this.#lockOptions(1, lockPath)),
         lockPath,
         tokenPath: this.#path,
+        key,
         timeoutMs: options.timeoutMs,
         signal: options.signal,
       });

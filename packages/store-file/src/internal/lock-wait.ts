@@ -1,7 +1,8 @@
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isCode } from './fs-errors.js';
 import { isStale, type LockFileOptions, readLockFile } from './lock-file.js';
+import { parseDocument } from './token-document.js';
 
 /** Settings of {@link waitForLockChange}. */
 export interface LockWaitOptions extends LockFileOptions {
@@ -9,6 +10,8 @@ export interface LockWaitOptions extends LockFileOptions {
   lockPath: string;
   /** The token file. */
   tokenPath: string;
+  /** The key whose entry is awaited: writes of other keys wake nobody. */
+  key: string;
   /** Give up after this long, in ms (a duration, timed by the event loop, not by `now`). */
   timeoutMs: number;
   signal?: AbortSignal;
@@ -19,17 +22,18 @@ const CHECK_INTERVAL_MS = 20;
 
 /**
  * Resolves once the key's lock may be free or its token may have landed: the lock file is
- * gone or replaced, the token file changed, or the lock went stale (its holder on this
- * machine died, or it expired), so the caller can take it over at once (it looks every
- * {@link CHECK_INTERVAL_MS}, so a caller that loops never spins). Also resolves after
- * `timeoutMs` or when `signal` aborts.
+ * gone or replaced, the key's entry in the token file changed, or the lock went stale (its
+ * holder on this machine died, or it expired), so the caller can take it over at once. It
+ * looks every {@link CHECK_INTERVAL_MS}, so a caller that loops never spins. Also resolves
+ * after `timeoutMs` or when `signal` aborts.
  *
  * @throws The file-system error of a failed check.
  */
 export async function waitForLockChange(options: LockWaitOptions): Promise<void> {
   const lock = await readLockFile(options.lockPath);
   if (!lock) return;
-  const tokenVersion = await fileVersion(options.tokenPath);
+  let tokenVersion = await fileVersion(options.tokenPath);
+  const entry = await entryOf(options.tokenPath, options.key);
   const startedAt = performance.now();
   for (;;) {
     const leftMs = options.timeoutMs - (performance.now() - startedAt);
@@ -43,7 +47,12 @@ export async function waitForLockChange(options: LockWaitOptions): Promise<void>
     if (current.identity.ino !== lock.identity.ino) return;
     // A damaged lock file is left to acquireLock's own TTL rule: no early wake-ups for it.
     if (current.record && (await isStale(current, options))) return;
-    if ((await fileVersion(options.tokenPath)) !== tokenVersion) return;
+    const currentVersion = await fileVersion(options.tokenPath);
+    if (currentVersion === tokenVersion) continue;
+    tokenVersion = currentVersion;
+    // Another key's write does not wake the waiter: each wake-up costs a TokenManager part of
+    // its waiting budget.
+    if ((await entryOf(options.tokenPath, options.key)) !== entry) return;
   }
 }
 
@@ -56,4 +65,18 @@ async function fileVersion(path: string): Promise<string> {
     if (isCode(error, 'ENOENT')) return 'none';
     throw error;
   }
+}
+
+/** The raw stored entry of `key`, as JSON text; `none` without one or a readable file. */
+async function entryOf(path: string, key: string): Promise<string> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if (isCode(error, 'ENOENT')) return 'none';
+    throw error;
+  }
+  const parsed = parseDocument(text);
+  if (parsed.kind !== 'document') return parsed.kind;
+  return JSON.stringify(parsed.document.entries.get(key) ?? null);
 }
