@@ -82,6 +82,15 @@ describe('FileTokenStore.acquireLock', () => {
     expect((await readdir(root)).filter((name) => name.includes('.release'))).toEqual([]);
   });
 
+  it('gives an expired lock to exactly one of many simultaneous takers', async () => {
+    await store().acquireLock('key', 1_000);
+    now = T0 + 5_000;
+    const takers = Array.from({ length: 24 }, () => store());
+    const locks = await Promise.all(takers.map((taker) => taker.acquireLock('key', 60_000)));
+    expect(locks.filter(Boolean)).toHaveLength(1);
+    expect(events).toHaveLength(1);
+  });
+
   it('treats an empty lock file (its creator died while writing it) as stale once it is older than the TTL', async () => {
     const probe = await store().acquireLock('key', 1_000);
     const lockPath = join(root, (await lockFiles())[0]!);
@@ -92,6 +101,105 @@ describe('FileTokenStore.acquireLock', () => {
     expect(await store().acquireLock('key', 1_000)).toBeUndefined();
     now = T0 + 1_000;
     expect(await store().acquireLock('key', 1_000)).toBeDefined();
+  });
+});
+
+describe('FileTokenStore.acquireLock when the holder is gone', () => {
+  async function writeTokenLock(record: Record<string, unknown>): Promise<string> {
+    const probe = await store().acquireLock('key', 1_000);
+    const lockPath = join(root, (await lockFiles())[0]!);
+    await probe?.release();
+    await writeFile(lockPath, JSON.stringify(record));
+    return lockPath;
+  }
+
+  it('takes over at once a lock whose holder no longer runs on this host, long before its TTL', async () => {
+    const lockPath = await writeTokenLock({
+      owner: 'crashed',
+      pid: DEAD_PID,
+      host: hostname(),
+      expiresAt: T0 + 60_000,
+    });
+    const lock = await store().acquireLock('key', 60_000);
+    expect(lock).toBeDefined();
+    expect(events).toEqual([{ type: 'stale-lock-removed', lock: 'token', path: lockPath }]);
+    expect(await store().acquireLock('key', 60_000)).toBeUndefined();
+  });
+
+  it('takes over a lock whose pid now belongs to another process (the pid was reused)', async () => {
+    // pid 1 runs, but it is not the process that wrote this lock: its start differs.
+    await writeTokenLock({
+      owner: 'reused',
+      pid: 1,
+      host: hostname(),
+      processStart: 'not-the-start-of-pid-1',
+      expiresAt: T0 + 60_000,
+    });
+    expect(await store().acquireLock('key', 60_000)).toBeDefined();
+  });
+
+  it('never judges a holder on another host by its pid: its lock holds until the TTL', async () => {
+    await writeTokenLock({
+      owner: 'elsewhere',
+      pid: DEAD_PID,
+      host: `not-${hostname()}`,
+      expiresAt: T0 + 60_000,
+    });
+    expect(await store().acquireLock('key', 60_000)).toBeUndefined();
+    now = T0 + 60_000;
+    expect(await store().acquireLock('key', 60_000)).toBeDefined();
+  });
+
+  it('records the holder: pid, process start, host', async () => {
+    await store().acquireLock('key', 60_000);
+    const record = JSON.parse(await readFile(join(root, (await lockFiles())[0]!), 'utf8'));
+    expect(record).toMatchObject({ pid: process.pid, host: hostname(), expiresAt: T0 + 60_000 });
+    expect(typeof record.processStart).toBe('string');
+  });
+
+  it("gives a dead holder's lock to exactly one of many simultaneous takers", async () => {
+    await writeTokenLock({
+      owner: 'crashed',
+      pid: DEAD_PID,
+      host: hostname(),
+      expiresAt: T0 + 60_000,
+    });
+    const takers = Array.from({ length: 24 }, () => store());
+    const locks = await Promise.all(takers.map((taker) => taker.acquireLock('key', 60_000)));
+    expect(locks.filter(Boolean)).toHaveLength(1);
+    expect(await lockFiles()).toHaveLength(1);
+    await locks.find(Boolean)?.release();
+    expect(await readdir(root)).toEqual([]);
+  });
+});
+
+describe('FileTokenStore.waitForUpdate', () => {
+  const tokens = new TokenSet({ accessToken: 'waited-for-token' });
+
+  it('returns at once when nobody holds the lock', async () => {
+    await store().waitForUpdate('key', { timeoutMs: 60_000 });
+  });
+
+  it('wakes when the holder releases the lock', async () => {
+    const lock = await store().acquireLock('key', 60_000);
+    const waiting = store().waitForUpdate('key', { timeoutMs: 60_000 });
+    await lock?.release();
+    await waiting;
+  });
+
+  it('wakes when the entry of its key lands, the lock still held', async () => {
+    await store().acquireLock('key', 60_000);
+    const waiting = store().waitForUpdate('key', { timeoutMs: 60_000 });
+    await store().set('key', tokens);
+    await waiting;
+  });
+
+  it('ends when its signal aborts', async () => {
+    await store().acquireLock('key', 60_000);
+    const controller = new AbortController();
+    const waiting = store().waitForUpdate('key', { timeoutMs: 60_000, signal: controller.signal });
+    controller.abort();
+    await waiting;
   });
 });
 

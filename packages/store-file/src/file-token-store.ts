@@ -7,13 +7,17 @@ import {
   type TokenStore,
   TokenStoreError,
   type TokenStoreErrorFields,
+  type WaitForUpdateOptions,
 } from '@auth/core';
 import { defaultTokenFilePath } from './default-token-file-path.js';
 import type { FileTokenStoreEvent } from './file-token-store-events.js';
-import { removeLeftovers, writeFileAtomically } from './internal/atomic-write.js';
+import { writeFileAtomically } from './internal/atomic-write.js';
 import { fileStoreError, isCode } from './internal/fs-errors.js';
-import { removeLockFileIf, tryCreateLockFile } from './internal/lock-file.js';
+import { removeLeftovers } from './internal/leftover-files.js';
+import { type LockFileOptions, removeLockFileIf, tryCreateLockFile } from './internal/lock-file.js';
+import { waitForLockChange } from './internal/lock-wait.js';
 import { ensurePrivateFile, ensurePrivateFolder } from './internal/permissions.js';
+import { type OwnIdentity, readOwnIdentity } from './internal/process-identity.js';
 import {
   dropLapsedEntries,
   emptyDocument,
@@ -58,7 +62,8 @@ const inspectSymbol = Symbol.for('nodejs.util.inspect.custom');
  * processes of one machine. Every write is atomic (temporary file, `fsync`, rename) and
  * serialised across processes by a write lock, so a crash never tears the file and
  * concurrent writers never lose each other's entries. The file is `0600` in a `0700`
- * folder. `acquireLock` takes a per-key lock file with stale-lock recovery after its TTL.
+ * folder. `acquireLock` takes a per-key lock file recording its holder: a lock whose holder on
+ * this machine died is taken over at once (by exactly one process), any other after its TTL.
  *
  * A file that is not a token document (empty, truncated, garbage, an unknown format) is
  * renamed to `<path>.corrupt-<epoch ms>` and reported through `onEvent`, never overwritten.
@@ -80,6 +85,7 @@ export class FileTokenStore implements TokenStore {
   readonly #writeLockTimeoutMs: number;
   readonly #now: () => number;
   readonly #onEvent: ((event: FileTokenStoreEvent) => void) | undefined;
+  #self: Promise<OwnIdentity> | undefined;
 
   /**
    * @param options - See {@link FileTokenStoreOptions}.
@@ -171,9 +177,12 @@ export class FileTokenStore implements TokenStore {
 
   /**
    * Takes the lock for `key` for at most `ttlMs`: a lock file `<path>.<hash of key>.lock`
-   * created exclusively, holding a random owner id and its expiry. A lock past its expiry
-   * (its holder crashed or overran) is removed and taken. `release()` frees it only while
-   * this holder still owns it.
+   * created exclusively, recording its holder (pid, process start time where `/proc` has it,
+   * host name, boot id, pid namespace) and its expiry. A lock whose holder on this machine no
+   * longer runs (killed, or its pid now belongs to another process) is taken over at once; a
+   * lock past its expiry (a holder on another host, or one that overran) likewise. Of several
+   * processes taking over together exactly one gets the lock. `release()` frees it only while
+   * this holder still owns it. Taking a lock also removes what dead processes left around it.
    *
    * @param key - The store key.
    * @param ttlMs - How long the lock holds at most.
@@ -186,21 +195,17 @@ export class FileTokenStore implements TokenStore {
     if (!Number.isFinite(ttlMs) || ttlMs <= 0) {
       throw new TypeError('ttlMs must be a positive number of milliseconds');
     }
-    const lockPath = `${this.#path}.${hashKey(key)}.lock`;
+    const lockPath = this.#lockPathOf(key);
     try {
       await ensurePrivateFolder(this.#folder, this.#report);
-      const held = await tryCreateLockFile(lockPath, {
-        ttlMs,
-        now: this.#now,
-        staleWhenHolderGone: false,
-        onStaleRemoved: () =>
-          this.#report({ type: 'stale-lock-removed', lock: 'token', path: lockPath }),
-      });
+      const options = await this.#lockOptions(ttlMs, lockPath);
+      const held = await tryCreateLockFile(lockPath, options);
       if (!held) return undefined;
+      await removeLeftovers(this.#path, { ...options, temporaryWrites: false });
       return {
         release: async () => {
           try {
-            await removeLockFileIf(held.path, held.identity);
+            await removeLockFileIf(held.path, held.identity, options.self);
           } catch (error) {
             throw fileStoreError(`could not release the lock ${lockPath}`, 'unlock', error);
           }
@@ -208,6 +213,36 @@ export class FileTokenStore implements TokenStore {
       };
     } catch (error) {
       throw fileStoreError(`could not take the lock ${lockPath}`, 'lock', error);
+    }
+  }
+
+  /**
+   * Waits until the lock of `key` may be free or its tokens may have landed: the lock file is
+   * removed or replaced, the key's entry in the token file changes, or the lock's holder on this
+   * machine dies (so
+   * a waiting `TokenManager` takes the lock over within a few tens of ms, not after
+   * `lockTtlMs`). It checks a few `stat`s every 20 ms; this works on network folders too.
+   *
+   * @param key - The store key.
+   * @param options - `timeoutMs`, the longest wait, and `signal`, which ends it early.
+   * @returns Once something changed, the time is up or `signal` aborted.
+   * @throws {TypeError} An empty key.
+   * @throws {TokenStoreError} The lock or token file could not be read.
+   */
+  async waitForUpdate(key: string, options: WaitForUpdateOptions): Promise<void> {
+    checkKey(key);
+    const lockPath = this.#lockPathOf(key);
+    try {
+      await waitForLockChange({
+        ...(await this.#lockOptions(1, lockPath)),
+        lockPath,
+        tokenPath: this.#path,
+        key,
+        timeoutMs: options.timeoutMs,
+        signal: options.signal,
+      });
+    } catch (error) {
+      throw fileStoreError(`could not watch the lock ${lockPath}`, 'wait', error);
     }
   }
 
@@ -242,7 +277,10 @@ export class FileTokenStore implements TokenStore {
     try {
       await ensurePrivateFolder(this.#folder, this.#report);
       await this.#withWriteLock(operation, async () => {
-        await removeLeftovers(this.#path, this.#now());
+        await removeLeftovers(this.#path, {
+          ...(await this.#lockOptions(1, `${this.#path}.lock`)),
+          temporaryWrites: true,
+        });
         const document = (await this.#readDocumentForWrite()) ?? emptyDocument();
         const dropped = dropLapsedEntries(document, this.#now());
         if (change(document) || dropped) {
@@ -299,7 +337,7 @@ export class FileTokenStore implements TokenStore {
     }
   }
 
-  #withWriteLock<T>(operation: StoreOperation, work: () => Promise<T>): Promise<T> {
+  async #withWriteLock<T>(operation: StoreOperation, work: () => Promise<T>): Promise<T> {
     const lockPath = `${this.#path}.lock`;
     return withWriteLock(
       {
@@ -307,11 +345,33 @@ export class FileTokenStore implements TokenStore {
         timeoutMs: this.#writeLockTimeoutMs,
         operation,
         now: this.#now,
+        self: await this.#identity(),
         onStaleRemoved: () =>
           this.#report({ type: 'stale-lock-removed', lock: 'write', path: lockPath }),
       },
       work,
     );
+  }
+
+  #lockPathOf(key: string): string {
+    return `${this.#path}.${hashKey(key)}.lock`;
+  }
+
+  /** Settings of the key lock at `lockPath`: its TTL, the clock, this process. */
+  async #lockOptions(ttlMs: number, lockPath: string): Promise<LockFileOptions> {
+    return {
+      ttlMs,
+      now: this.#now,
+      self: await this.#identity(),
+      onStaleRemoved: () =>
+        this.#report({ type: 'stale-lock-removed', lock: 'token', path: lockPath }),
+    };
+  }
+
+  /** This process's identity, read once per store. */
+  #identity(): Promise<OwnIdentity> {
+    this.#self ??= readOwnIdentity();
+    return this.#self;
   }
 
   readonly #report = (event: FileTokenStoreEvent): void => {

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { open, readdir, rename, stat, unlink } from 'node:fs/promises';
+import { open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { isCode } from './fs-errors.js';
-import { DRAFT_SUFFIX, RELEASE_SUFFIX } from './lock-file.js';
 
-const TEMP_SUFFIX = '.tmp';
+/** A file being written, before it is renamed over the token file. */
+export const TEMP_SUFFIX = '.tmp';
 
 /**
  * Replaces the file at `path` with `content` so that a reader, or a crash at any instant,
@@ -30,35 +30,6 @@ export async function writeFileAtomically(path: string, content: string): Promis
     throw error;
   }
   await syncFolder(dirname(path));
-}
-
-/** Lock drafts and released locks older than this were left by a killed process. */
-const ABANDONED_AFTER_MS = 60_000;
-
-/**
- * Removes what writers killed mid-way left beside the token file: temporary files (any:
- * call it only while holding the write lock, when no other writer has one in flight), and
- * lock drafts or released locks abandoned for a minute (by the inode change time).
- *
- * @param path - The token file.
- * @param now - The clock (epoch ms).
- */
-export async function removeLeftovers(path: string, now: number): Promise<void> {
-  const folder = dirname(path);
-  const prefix = `${basename(path)}.`;
-  const names = (await readdir(folder)).filter((name) => name.startsWith(prefix));
-  await Promise.all(
-    names.map(async (name) => {
-      const leftover = join(folder, name);
-      try {
-        if (name.endsWith(TEMP_SUFFIX)) return await unlink(leftover);
-        if (!name.endsWith(DRAFT_SUFFIX) && !name.endsWith(RELEASE_SUFFIX)) return;
-        if ((await stat(leftover)).ctimeMs + ABANDONED_AFTER_MS <= now) await unlink(leftover);
-      } catch {
-        // Already gone, or not ours to remove: left for the next writer.
-      }
-    }),
-  );
 }
 
 /** Flushes a folder's entries; skipped where folders cannot be opened for it (Windows). */

@@ -1,13 +1,11 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { link, open, readFile, rename, stat, unlink } from 'node:fs/promises';
-import { hostname } from 'node:os';
 import { isCode } from './fs-errors.js';
+import { holderLiveness, type OwnIdentity, type ProcessIdentity } from './process-identity.js';
 
-/** What a lock file holds: who owns it and until when. No token, no key. */
-interface LockRecord {
+/** What a lock file holds: its holder (see {@link ProcessIdentity}) and until when. No token, no key. */
+export interface LockRecord extends ProcessIdentity {
   owner: string;
-  pid: number;
-  host: string;
   expiresAt: number;
 }
 
@@ -18,9 +16,16 @@ export interface HeldLockFile {
 }
 
 /** The inode and exact content of a lock file, so a lock replaced since is never removed. */
-interface LockFileIdentity {
+export interface LockFileIdentity {
   ino: number;
   content: string;
+}
+
+/** A lock file as read: its identity, its record (if it is one) and when it last changed. */
+export interface LockFileState {
+  identity: LockFileIdentity;
+  record: LockRecord | undefined;
+  mtimeMs: number;
 }
 
 /** Settings of {@link tryCreateLockFile}. */
@@ -29,22 +34,28 @@ export interface LockFileOptions {
   ttlMs: number;
   /** The clock (epoch ms). */
   now: () => number;
-  /** Also treat a lock as stale when its holder, on this host, is no longer running. */
-  staleWhenHolderGone: boolean;
-  /** Told when a stale lock was removed. */
+  /** This process, recorded as the holder. */
+  self: OwnIdentity;
+  /** Told when a stale lock was taken over. */
   onStaleRemoved: () => void;
 }
 
 const CREATE_ATTEMPTS = 3;
+/** Claims on claims, when the process taking over a lock itself died mid-way. */
+const MAX_CLAIM_DEPTH = 4;
+const CLAIM_TAG_LENGTH = 16;
 /** A lock record being written, before it is linked into place. */
 export const DRAFT_SUFFIX = '.draft';
 /** A lock file renamed aside to be checked before removal. */
 export const RELEASE_SUFFIX = '.release';
+/** The right to replace one stale lock file: `<lock>.<tag of the stale file>.claim`. */
+export const CLAIM_SUFFIX = '.claim';
 
 /**
- * Creates the lock file at `path` exclusively (it must not exist), holding a random owner
- * id and an expiry. A lock past its expiry (or, with `staleWhenHolderGone`, left by a dead
- * process of this host) is stale: it is removed and creation is tried again.
+ * Creates the lock file at `path` exclusively, recording this process as its holder and an
+ * expiry. A lock past its expiry, or whose holder on this machine no longer runs (pid gone
+ * or reused), is stale and is taken over at once: atomically, so that of several processes
+ * finding it stale together exactly one gets it (see {@link replaceStale}).
  *
  * @returns The held lock, or `undefined` when another live holder has it.
  */
@@ -53,11 +64,21 @@ export async function tryCreateLockFile(
   options: LockFileOptions,
 ): Promise<HeldLockFile | undefined> {
   for (let attempt = 0; attempt < CREATE_ATTEMPTS; attempt++) {
-    const held = await createExclusive(path, options);
-    if (held) return held;
-    const stale = await staleIdentity(path, options);
-    if (stale === 'held') return undefined;
-    if (stale !== 'gone' && (await removeLockFileIf(path, stale))) options.onStaleRemoved();
+    const draft = await writeDraft(path, options);
+    try {
+      if (await linkInto(draft.path, path)) return { path, identity: draft.identity };
+      const current = await readLockFile(path);
+      if (current === undefined) continue;
+      if (!(await isStale(current, options))) return undefined;
+      const outcome = await replaceStale(path, path, current, draft.path, options, 0);
+      if (outcome === 'busy') return undefined;
+      if (outcome === 'replaced') {
+        options.onStaleRemoved();
+        return { path, identity: draft.identity };
+      }
+    } finally {
+      await unlink(draft.path).catch(() => {});
+    }
   }
   return undefined;
 }
@@ -69,85 +90,160 @@ export async function tryCreateLockFile(
  *
  * @returns Whether the lock file was removed.
  */
-export async function removeLockFileIf(path: string, identity: LockFileIdentity): Promise<boolean> {
-  const aside = `${path}.${randomUUID()}${RELEASE_SUFFIX}`;
+export async function removeLockFileIf(
+  path: string,
+  identity: LockFileIdentity,
+  self: OwnIdentity,
+): Promise<boolean> {
+  const aside = `${path}.${randomUUID()}.${self.fileTag}${RELEASE_SUFFIX}`;
   try {
     await rename(path, aside);
   } catch (error) {
     if (isCode(error, 'ENOENT')) return false;
     throw error;
   }
-  const [moved, content] = await Promise.all([stat(aside), readFile(aside, 'utf8')]);
-  if (moved.ino === identity.ino && content === identity.content) {
-    await unlink(aside);
-    return true;
-  }
   try {
-    await link(aside, path);
-  } catch (error) {
-    // A newer holder already created the lock again: theirs stands.
-    if (!isCode(error, 'EEXIST')) throw error;
+    const [moved, content] = await Promise.all([stat(aside), readFile(aside, 'utf8')]);
+    if (moved.ino === identity.ino && content === identity.content) return true;
+    try {
+      await link(aside, path);
+    } catch (error) {
+      // A newer holder already created the lock again: theirs stands.
+      if (!isCode(error, 'EEXIST')) throw error;
+    }
+    return false;
+  } finally {
+    await unlink(aside);
   }
-  await unlink(aside);
-  return false;
 }
 
 /**
- * Creates the lock file with its content already in it: the record is written to a draft
- * file, then hard-linked to `path` (which fails if `path` exists). So no holder ever sees
- * a lock file half written, even if its creator was killed while writing it.
+ * Reads a lock file (or claim).
+ *
+ * @returns Its state, or `undefined` when there is none.
  */
-async function createExclusive(
-  path: string,
-  options: LockFileOptions,
-): Promise<HeldLockFile | undefined> {
-  const record: LockRecord = {
-    owner: randomUUID(),
-    pid: process.pid,
-    host: hostname(),
-    expiresAt: options.now() + options.ttlMs,
-  };
-  const content = JSON.stringify(record);
-  const draft = `${path}.${randomUUID()}${DRAFT_SUFFIX}`;
+export async function readLockFile(path: string): Promise<LockFileState | undefined> {
   try {
-    const handle = await open(draft, 'wx', 0o600);
-    let ino: number;
-    try {
-      await handle.writeFile(content, 'utf8');
-      ino = (await handle.stat()).ino;
-    } finally {
-      await handle.close();
-    }
-    await link(draft, path);
-    return { path, identity: { ino, content } };
+    const [info, content] = await Promise.all([stat(path), readFile(path, 'utf8')]);
+    return {
+      identity: { ino: info.ino, content },
+      record: parseRecord(content),
+      mtimeMs: info.mtimeMs,
+    };
   } catch (error) {
-    if (isCode(error, 'EEXIST')) return undefined;
+    if (isCode(error, 'ENOENT')) return undefined;
     throw error;
-  } finally {
-    await unlink(draft).catch(() => {});
   }
 }
 
-/** `'held'` for a live lock, `'gone'` when it vanished, else the identity of a stale one. */
-async function staleIdentity(
+/**
+ * Whether a lock file is stale: past its expiry, or its holder on this machine no longer
+ * runs. A file that is not a lock record (locks are put in place whole, so only a foreign
+ * or damaged file) is stale once it is older than the TTL.
+ */
+export async function isStale(state: LockFileState, options: LockFileOptions): Promise<boolean> {
+  const now = options.now();
+  if (!state.record) return state.mtimeMs + options.ttlMs <= now;
+  if (state.record.expiresAt <= now) return true;
+  return (await holderLiveness(state.record, options.self)) === 'gone';
+}
+
+/**
+ * Replaces the stale file `targetPath` (a lock, or a claim on one) by the draft, so that only
+ * one process ever does it. A file name cannot be compared and swapped atomically, so the
+ * right to replace it is itself taken first: a claim file named after the stale file's
+ * content, created exclusively (hard link). Only the claim's holder may replace the stale
+ * file, and while it is unchanged nobody else can; it checks it is, renames the draft over
+ * it (atomic), and removes the claim. A claim whose own holder died is taken over the same
+ * way, one level up.
+ *
+ * @returns `replaced`; `busy` when a live process is replacing it; `changed` when it changed.
+ */
+async function replaceStale(
+  lockPath: string,
+  targetPath: string,
+  stale: LockFileState,
+  draftPath: string,
+  options: LockFileOptions,
+  depth: number,
+): Promise<'replaced' | 'busy' | 'changed'> {
+  if (depth >= MAX_CLAIM_DEPTH) return 'busy';
+  const claimPath = `${lockPath}.${claimTag(stale.identity)}${CLAIM_SUFFIX}`;
+  const claim = await writeDraft(lockPath, options);
+  try {
+    if (!(await linkInto(claim.path, claimPath))) {
+      const existing = await readLockFile(claimPath);
+      if (existing === undefined) return 'changed';
+      if (!(await isStale(existing, options))) return 'busy';
+      const outcome = await replaceStale(
+        lockPath,
+        claimPath,
+        existing,
+        claim.path,
+        options,
+        depth + 1,
+      );
+      if (outcome !== 'replaced') return outcome;
+    }
+    try {
+      const current = await readLockFile(targetPath);
+      if (!current || !sameIdentity(current.identity, stale.identity)) return 'changed';
+      await rename(draftPath, targetPath);
+      return 'replaced';
+    } finally {
+      await unlink(claimPath).catch(() => {});
+    }
+  } finally {
+    await unlink(claim.path).catch(() => {});
+  }
+}
+
+/** Writes this process's lock record to a fresh draft file beside `path`. */
+async function writeDraft(
   path: string,
   options: LockFileOptions,
-): Promise<LockFileIdentity | 'held' | 'gone'> {
-  let content: string;
-  let info: Awaited<ReturnType<typeof stat>>;
+): Promise<{ path: string; identity: LockFileIdentity }> {
+  const { fileTag, ...holder } = options.self;
+  const record: LockRecord = {
+    owner: randomUUID(),
+    ...holder,
+    expiresAt: options.now() + options.ttlMs,
+  };
+  const content = JSON.stringify(record);
+  const draftPath = `${path}.${randomUUID()}.${fileTag}${DRAFT_SUFFIX}`;
+  const handle = await open(draftPath, 'wx', 0o600);
   try {
-    [info, content] = await Promise.all([stat(path), readFile(path, 'utf8')]);
+    await handle.writeFile(content, 'utf8');
+    return { path: draftPath, identity: { ino: (await handle.stat()).ino, content } };
   } catch (error) {
-    if (isCode(error, 'ENOENT')) return 'gone';
+    await unlink(draftPath).catch(() => {});
+    throw error;
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Hard-links `draftPath` to `path`, which fails if `path` exists: `false` then. */
+async function linkInto(draftPath: string, path: string): Promise<boolean> {
+  try {
+    await link(draftPath, path);
+    return true;
+  } catch (error) {
+    if (isCode(error, 'EEXIST')) return false;
     throw error;
   }
-  const record = parseRecord(content);
-  const now = options.now();
-  const stale = record
-    ? record.expiresAt <= now || (options.staleWhenHolderGone && isHolderGone(record))
-    : // Not a lock record (locks are linked in whole): stale once older than the TTL.
-      info.mtimeMs + options.ttlMs <= now;
-  return stale ? { ino: info.ino, content } : 'held';
+}
+
+function sameIdentity(a: LockFileIdentity, b: LockFileIdentity): boolean {
+  return a.ino === b.ino && a.content === b.content;
+}
+
+/** A file-name-safe tag of one version of a file (the content alone may repeat: not the inode too). */
+function claimTag(identity: LockFileIdentity): string {
+  return createHash('sha256')
+    .update(`${identity.ino}\n${identity.content}`)
+    .digest('hex')
+    .slice(0, CLAIM_TAG_LENGTH);
 }
 
 function parseRecord(content: string): LockRecord | undefined {
@@ -157,7 +253,10 @@ function parseRecord(content: string): LockRecord | undefined {
       typeof value?.owner === 'string' &&
       typeof value.pid === 'number' &&
       typeof value.host === 'string' &&
-      typeof value.expiresAt === 'number'
+      typeof value.expiresAt === 'number' &&
+      optionalString(value.processStart) &&
+      optionalString(value.bootId) &&
+      optionalString(value.pidNamespace)
     ) {
       return value as LockRecord;
     }
@@ -167,12 +266,6 @@ function parseRecord(content: string): LockRecord | undefined {
   return undefined;
 }
 
-function isHolderGone(record: LockRecord): boolean {
-  if (record.host !== hostname() || record.pid === process.pid) return false;
-  try {
-    process.kill(record.pid, 0);
-    return false;
-  } catch (error) {
-    return isCode(error, 'ESRCH');
-  }
+function optionalString(value: unknown): boolean {
+  return value === undefined || typeof value === 'string';
 }

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TokenStoreError, type TokenStoreErrorFields } from '@auth/core';
 import { removeLockFileIf, tryCreateLockFile } from './lock-file.js';
+import type { OwnIdentity } from './process-identity.js';
 
 /** Settings of {@link withWriteLock}. */
 export interface WriteLockOptions {
@@ -10,6 +11,8 @@ export interface WriteLockOptions {
   timeoutMs: number;
   operation: NonNullable<TokenStoreErrorFields['operation']>;
   now: () => number;
+  /** This process, recorded as the holder. */
+  self: OwnIdentity;
   onStaleRemoved: () => void;
 }
 
@@ -35,7 +38,7 @@ export async function withWriteLock<T>(
   const lockOptions = {
     ttlMs: WRITE_LOCK_TTL_MS,
     now: options.now,
-    staleWhenHolderGone: true,
+    self: options.self,
     onStaleRemoved: options.onStaleRemoved,
   };
   let waitedMs = 0;
@@ -57,6 +60,6 @@ export async function withWriteLock<T>(
     return await work();
   } finally {
     // A write lock that cannot be removed lapses after WRITE_LOCK_TTL_MS.
-    await removeLockFileIf(held.path, held.identity).catch(() => {});
+    await removeLockFileIf(held.path, held.identity, options.self).catch(() => {});
   }
 }

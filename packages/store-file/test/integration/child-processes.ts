@@ -11,15 +11,25 @@ export interface Child {
 
 /**
  * Starts `fixtures/<name>` with an IPC channel. With `shellPrefix` (e.g. `ulimit -f 8`),
- * the child runs under `sh -c '<prefix>; exec node …'`.
+ * the child runs under `sh -c '<prefix>; exec node …'`. With `hostName`, it runs in a UTS
+ * namespace of its own under that host name (`unshare --uts`, which needs root with
+ * CAP_SYS_ADMIN, as in CI): to the store, a process of another host sharing the folder.
  */
-export function startFixture(name: string, args: string[], shellPrefix?: string): Child {
+export function startFixture(
+  name: string,
+  args: string[],
+  shellPrefix?: string,
+  hostName?: string,
+): Child {
   const script = `${FIXTURES}${name}`;
-  const child = shellPrefix
-    ? spawn('sh', ['-c', `${shellPrefix}; exec "$0" "$@"`, process.execPath, script, ...args], {
-        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      })
-    : fork(script, args, { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  const prefix = [hostName && `hostname ${hostName}`, shellPrefix].filter(Boolean).join('; ');
+  const shell = ['-c', `${prefix}; exec "$0" "$@"`, process.execPath, script, ...args];
+  const stdio: ['ignore', 'pipe', 'pipe', 'ipc'] = ['ignore', 'pipe', 'pipe', 'ipc'];
+  const child = hostName
+    ? spawn('unshare', ['--uts', 'sh', ...shell], { stdio })
+    : prefix
+      ? spawn('sh', shell, { stdio })
+      : fork(script, args, { stdio });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();

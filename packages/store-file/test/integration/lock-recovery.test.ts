@@ -24,9 +24,31 @@ async function lockFile(): Promise<string> {
 }
 
 describe('FileTokenStore locks across processes', () => {
-  it('recovers a lock left by a SIGKILLed holder once its TTL has passed, not before', async () => {
+  it('takes over at once a lock left by a SIGKILLed holder on this host, without moving the clock', async () => {
+    const holder = startFixture('lock-holder.mjs', [path, KEY, '60000']);
+    expect(await nextMessage(holder)).toBe('locked');
+    const events: FileTokenStoreEvent[] = [];
+    const store = new FileTokenStore({ path, onEvent: (event) => events.push(event) });
+    expect(await store.acquireLock(KEY, 1_000)).toBeUndefined();
+    holder.process.kill('SIGKILL');
+    expect((await exited(holder)).signal).toBe('SIGKILL');
+
+    const lock = await store.acquireLock(KEY, 1_000);
+    expect(lock).toBeDefined();
+    expect(events).toEqual([{ type: 'stale-lock-removed', lock: 'token', path: await lockFile() }]);
+    await lock?.release();
+    expect(await readdir(root)).toEqual([]);
+  });
+
+  it('recovers a lock left by a SIGKILLed holder on another host once its TTL has passed, not before', async () => {
     const ttlMs = 60_000;
-    const holder = startFixture('lock-holder.mjs', [path, KEY, String(ttlMs)]);
+    // Its pid means nothing here: only the TTL tells when its lock is free.
+    const holder = startFixture(
+      'lock-holder.mjs',
+      [path, KEY, String(ttlMs)],
+      undefined,
+      'nfs-peer',
+    );
     expect(await nextMessage(holder)).toBe('locked');
     const lockedAt = Date.now();
     holder.process.kill('SIGKILL');
