@@ -151,6 +151,31 @@ describe('TokenManager: single flight across managers sharing a lock-capable sto
     expect(events.find((e) => e.type === 'lock-waited')).toMatchObject({ adopted: false });
   });
 
+  it('does not give up early on a store that wakes its waiters often (waits real time, not poll slots)', async () => {
+    const clock = testClock();
+    const { provider, state } = scriptedProvider({ clock });
+    const inner = new MemoryTokenStore({ now: clock.now });
+    // Wakes every waiter at once, as a store does that wakes on any change of its file.
+    const store: TokenStore = {
+      ...pollingStore(inner),
+      waitForUpdate: () => new Promise((resolve) => setImmediate(() => resolve(true))),
+    };
+    const held = await inner.acquireLock('scripted', 3_600_000);
+    const manager = new TokenManager({ provider, store, now: clock.now, lockTtlMs: 60_000 });
+    const waiting = manager.getToken();
+    // The holder finishes after a few dozen wake-ups; old code had spent its budget by then.
+    setTimeout(() => {
+      void inner
+        .set(
+          'scripted',
+          new TokenSet({ accessToken: 'from-holder', expiresAt: clock.at(10_000_000) }),
+        )
+        .then(() => held?.release());
+    }, 50);
+    expect((await waiting).accessToken).toBe('from-holder');
+    expect(state.fetches).toBe(0);
+  });
+
   it('adopts a token another manager stored, without a request', async () => {
     const clock = testClock();
     const { provider, state } = scriptedProvider({ clock });

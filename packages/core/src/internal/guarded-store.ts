@@ -70,15 +70,17 @@ export class GuardedStore {
   ): Promise<LockOutcome> {
     const store = this.#store;
     if (!store.acquireLock) return { kind: 'unlocked' };
-    let waitBudgetMs = lockTtlMs;
+    // Real elapsed time, not the manager's clock: the waits below are real timers, and a
+    // store that wakes waiters early must not use up the budget faster than time passes.
+    const giveUpAt = performance.now() + lockTtlMs;
     let pollMs = FIRST_POLL_MS;
     for (;;) {
       const lock = await this.#guard('lock', () => store.acquireLock!(this.#key, lockTtlMs), null);
       if (lock === null) return { kind: 'unlocked' };
       if (lock) return { kind: 'locked', lock };
+      const waitBudgetMs = giveUpAt - performance.now();
       if (waitBudgetMs <= 0) return { kind: 'gave-up' };
       const waitMs = Math.min(pollMs, waitBudgetMs);
-      waitBudgetMs -= waitMs;
       if (store.waitForUpdate) {
         const woken = await this.#guard(
           'wait',
