@@ -42,6 +42,7 @@ export class AuthPolicy {
       origins: options.origins,
       baseUrl,
       exclude: options.exclude,
+      excludeCaseInsensitive: options.excludeCaseInsensitive,
       allowInsecureHttp: options.allowInsecureHttp === true,
     });
   }
