@@ -10,8 +10,10 @@ import { type AuthRetryPolicy, authRetry } from '../auth-retry.js';
 import { CredentialScope } from './credential-scope.js';
 
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-// biome-ignore lint/suspicious/noControlCharactersInRegex: the check for header injection
-const UNSAFE_HEADER_VALUE = /[\x00\r\n]/;
+// RFC 9110 §5.5: a field value is visible ASCII, space, tab and obs-text (Latin-1 0x80–0xFF).
+// Everything else (CR, LF, NUL, other controls, DEL, anything beyond Latin-1) is refused: CR
+// and LF would inject headers, and fetch would throw a raw TypeError for the rest.
+const INVALID_HEADER_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
 
 /**
  * The options both adapters share, checked once at construction: which URLs get
@@ -78,12 +80,14 @@ export class AuthPolicy {
   #checked(headers: Record<string, string>, request: AuthRequest): Record<string, string> {
     for (const name in headers) {
       const value = headers[name];
-      if (!HEADER_NAME.test(name) || typeof value !== 'string' || UNSAFE_HEADER_VALUE.test(value)) {
+      if (
+        !HEADER_NAME.test(name) ||
+        typeof value !== 'string' ||
+        INVALID_HEADER_VALUE.test(value)
+      ) {
         throw new AuthenticationError(
-          `the strategy returned an unsafe "${safeName(name)}" header`,
-          {
-            serviceName: request.url.origin,
-          },
+          `the strategy returned an unsafe "${safeName(name)}" header: names are tokens, and values may hold only visible ASCII, spaces, tabs and Latin-1 letters (no CR, LF, control characters, DEL or characters beyond Latin-1); nothing was sent`,
+          { serviceName: request.url.origin },
         );
       }
     }
