@@ -163,7 +163,11 @@ export class AuthDispatchHandler implements Dispatcher.DispatchHandler {
 
   async #afterUnauthorized(held: HeldResponse, trailers: IncomingHeaders): Promise<void> {
     const attempt = this.#retries + 1;
-    const response = { status: held.statusCode, headers: responseHeaders(held.headers) };
+    const response = new Response(held.chunks.length > 0 ? Buffer.concat(held.chunks) : null, {
+      status: held.statusCode,
+      statusText: held.statusMessage ?? '',
+      headers: responseHeaders(held.headers),
+    });
     if (await this.#policy.retryAfterUnauthorized(attempt, this.#sent!.request, response)) {
       this.#retries = attempt;
       return this.#authenticateAndDispatch();

@@ -101,29 +101,52 @@ export class AuthPolicy {
 
   /**
    * Asks the retry policy and the strategy whether to retry after a 401, then waits the
-   * policy's delay.
+   * policy's delay. The policy's predicate reads a copy of `response`, so its body stays
+   * intact for the caller when no retry follows.
    *
+   * @param attempt - Which retry this would be: 1 for the first.
+   * @param request - The request as it was sent.
+   * @param response - The 401, with a body that can be read.
+   * @param signal - Ends the wait of the policy's delay.
    * @returns `true` to send the request again with fresh credentials.
    * @throws {AuthenticationError} The strategy could not renew its credentials.
    */
   async retryAfterUnauthorized(
     attempt: number,
     request: AuthRequest,
-    response: UnauthorizedResponse,
+    response: Response,
     signal?: AbortSignal | null,
   ): Promise<boolean> {
-    const state = { attempt, request, response };
-    if (this.#retry.shouldRetry && !(await this.#retry.shouldRetry(state))) return false;
+    if (this.#retry.shouldRetry && !(await this.#askPolicy(attempt, request, response))) {
+      return false;
+    }
+    const unauthorized: UnauthorizedResponse = {
+      status: response.status,
+      headers: response.headers,
+    };
     let renewed: boolean;
     try {
-      renewed = (await this.#strategy.onUnauthorized?.(request, response)) === true;
+      renewed = (await this.#strategy.onUnauthorized?.(request, unauthorized)) === true;
     } catch (error) {
       throw asAuthenticationError(error, request.url);
     }
     if (!renewed) return false;
-    const delayMs = this.#retry.delayMs?.(state) ?? 0;
+    const delayMs = this.#retry.delayMs?.({ attempt, request, response }) ?? 0;
     if (delayMs > 0) await abortableDelay(delayMs, signal);
     return true;
+  }
+
+  /** The policy's `shouldRetry`, given a copy of the 401 whose body it may read. */
+  async #askPolicy(attempt: number, request: AuthRequest, response: Response): Promise<boolean> {
+    const copy = typeof response.clone === 'function' ? response.clone() : response;
+    try {
+      return await this.#retry.shouldRetry!({ attempt, request, response: copy });
+    } finally {
+      // Lets go of what the copy did not read; the original keeps its own body.
+      if (copy !== response && copy.body !== null && !copy.bodyUsed) {
+        copy.body.cancel().catch(() => undefined);
+      }
+    }
   }
 }
 
