@@ -2,6 +2,7 @@ import type { Dispatcher } from 'undici';
 import type { AuthScopeOptions } from './auth-options.js';
 import { AuthDispatchHandler } from './internal/auth-dispatch-handler.js';
 import { AuthPolicy } from './internal/auth-policy.js';
+import { followsRedirects, RedirectFollower } from './internal/redirect-follower.js';
 
 /**
  * Options of {@link authInterceptor}: as `createAuthFetch`'s, with `origins` required.
@@ -35,9 +36,16 @@ export interface AuthInterceptorOptions extends AuthScopeOptions {
  * credentials, then the request is dispatched again (bodies that are strings or bytes) or
  * the 401 is handed on unchanged (streamed bodies, policy says no).
  *
- * Redirects: `fetch` follows them with one dispatch per hop, so each hop is decided
- * afresh. With `undici.request`, compose `interceptors.redirect()` after this interceptor
- * (`compose(authInterceptor(…), interceptors.redirect(…))`) so every hop passes through it.
+ * Redirects: every hop is decided afresh, whatever the order of composition. `fetch` follows
+ * them with one dispatch per hop. With `interceptors.redirect()` composed after this
+ * interceptor (`compose(authInterceptor(…), interceptors.redirect(…))`) every hop passes
+ * through it. Composed the other way round, undici's redirect handler would resend the first
+ * hop's headers, credentials included, to every hop: the interceptor notices it at the first
+ * request (before anything is sent), tells the redirect interceptor to stand aside
+ * (`maxRedirections: 0`) and follows redirects itself with undici's rules, up to the request's
+ * `maxRedirections` or else 20 (the inner interceptor's own limit cannot be read). Only if
+ * that first request has a streamed body, which cannot be sent again, does it fail, with a
+ * `TypeError` saying to swap the order.
  *
  * @param options - See {@link AuthInterceptorOptions}.
  * @returns The interceptor.
@@ -60,15 +68,36 @@ export function authInterceptor(
   options: AuthInterceptorOptions,
 ): Dispatcher.DispatcherComposeInterceptor {
   const policy = new AuthPolicy(options);
-  return (dispatch) =>
-    function authInterceptorDispatch(opts, handler) {
+  return (dispatch) => {
+    // Whether undici's redirect interceptor sits inside this one, learnt at the first request
+    // it wraps. From then on it is told to stand aside (`maxRedirections: 0`) and redirects
+    // are followed here, each hop passing through `dispatchHop`.
+    let redirectsInside = false;
+    const followHere = (opts: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler) => {
+      redirectsInside = true;
+      return authInterceptorDispatch(opts, handler);
+    };
+    const dispatchHop: Dispatcher.Dispatch = (opts, handler) => {
+      const inward = redirectsInside ? ({ ...opts, maxRedirections: 0 } as typeof opts) : opts;
       const url = requestUrl(opts);
       if (url === undefined || !policy.covers(url.origin, url.pathname)) {
-        return dispatch(opts, handler);
+        return dispatch(inward, handler);
       }
-      new AuthDispatchHandler(policy, dispatch, opts, handler, url).send();
+      const onRedirectsInside = redirectsInside ? undefined : followHere;
+      new AuthDispatchHandler(policy, dispatch, inward, handler, url, onRedirectsInside).send();
       return true;
     };
+    function authInterceptorDispatch(
+      opts: Dispatcher.DispatchOptions,
+      handler: Dispatcher.DispatchHandler,
+    ): boolean {
+      if (redirectsInside && followsRedirects(opts)) {
+        return new RedirectFollower(dispatchHop, opts, handler).send();
+      }
+      return dispatchHop(opts, handler);
+    }
+    return authInterceptorDispatch;
+  };
 }
 
 function requestUrl(opts: Dispatcher.DispatchOptions): URL | undefined {

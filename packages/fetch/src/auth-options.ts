@@ -28,9 +28,17 @@ export interface AuthScopeOptions {
   /**
    * Paths that go without credentials: exact (`/health`) or with `*` matching any run of
    * characters, `/` included (`/public/*`, `*\/health`). Matched against the URL path,
-   * without the query.
+   * without the query, both in their RFC 3986 normal form: percent-encoded unreserved
+   * characters decoded (`/%70ublic` is `/public`), duplicate slashes merged (`//public`),
+   * dot segments removed (`/a/../public`, `/a/%2e%2e/public`). An encoded slash (`%2F`) is
+   * not decoded: it is part of its segment, not a separator.
    */
   exclude?: readonly string[];
+  /**
+   * Match `exclude` ignoring ASCII case (`/PUBLIC/x` matches `/public/*`), for servers whose
+   * paths are case-insensitive. Default `false`: paths are case-sensitive (RFC 3986 §6.2.2.1).
+   */
+  excludeCaseInsensitive?: boolean;
   /** How a 401 is retried. Default `authRetry.once()`. */
   retry?: AuthRetryPolicy;
   /**

@@ -4,7 +4,7 @@ import { type AuthRetryState, authRetry } from './auth-retry.js';
 const state = (attempt: number): AuthRetryState => ({
   attempt,
   request: { method: 'GET', url: new URL('https://api.example.com/'), headers: new Headers() },
-  response: { status: 401, headers: new Headers() },
+  response: new Response(null, { status: 401 }),
 });
 
 describe('authRetry', () => {
@@ -13,6 +13,15 @@ describe('authRetry', () => {
     expect(policy.maxRetries).toBe(1);
     expect(policy.delayMs).toBeUndefined();
     expect(policy.shouldRetry).toBeUndefined();
+  });
+
+  it('once({ delayMs }) waits delayMs before its one retry', () => {
+    const policy = authRetry.once({ delayMs: 250 });
+    expect(policy.maxRetries).toBe(1);
+    expect(policy.delayMs!(state(1))).toBe(250);
+    expect(policy.shouldRetry).toBeUndefined();
+    expect(authRetry.once({}).delayMs).toBeUndefined();
+    expect(authRetry.once({ delayMs: 0 }).delayMs).toBeUndefined();
   });
 
   it('exponential() grows the delay by the multiplier up to maxDelayMs', () => {
@@ -60,6 +69,8 @@ describe('authRetry', () => {
     expect(() => authRetry.exponential({ maxDelayMs: -5 })).toThrow(TypeError);
     expect(() => authRetry.exponential({ multiplier: 0.5 })).toThrow(TypeError);
     expect(() => authRetry.when('yes' as never)).toThrow(TypeError);
+    expect(() => authRetry.once({ delayMs: -1 })).toThrow(TypeError);
+    expect(() => authRetry.once({ delayMs: Number.POSITIVE_INFINITY })).toThrow(TypeError);
     expect(() => authRetry.when(() => true, { maxRetries: -2 })).toThrow(TypeError);
   });
 });

@@ -1,4 +1,4 @@
-import type { AuthRequest, UnauthorizedResponse } from '@auth/core';
+import type { AuthRequest } from '@auth/core';
 
 /**
  * What a retry policy sees when a request with credentials came back 401.
@@ -7,8 +7,11 @@ import type { AuthRequest, UnauthorizedResponse } from '@auth/core';
  * ```ts
  * import { type AuthRetryState, authRetry } from '@auth/fetch';
  *
- * const onlyInvalidTokens = ({ response }: AuthRetryState) =>
- *   (response.headers.get('www-authenticate') ?? '').includes('invalid_token');
+ * const onlyInvalidTokens = async ({ response }: AuthRetryState) => {
+ *   if ((response.headers.get('www-authenticate') ?? '').includes('invalid_token')) return true;
+ *   const body = (await response.json().catch(() => ({}))) as { error?: string };
+ *   return body.error === 'invalid_token';
+ * };
  * const retry = authRetry.when(onlyInvalidTokens);
  * ```
  */
@@ -17,8 +20,25 @@ export interface AuthRetryState {
   attempt: number;
   /** The request as it was sent, credentials included. */
   request: AuthRequest;
-  /** The 401 response's status and headers. */
-  response: UnauthorizedResponse;
+  /**
+   * The 401 response: status, headers, and a body the policy may read (`await
+   * response.json()`). It is a copy: reading it leaves the body of the 401 that is returned
+   * when no retry follows intact.
+   */
+  response: Response;
+}
+
+/**
+ * Options of {@link authRetry | `authRetry.once`}.
+ *
+ * @example
+ * ```ts
+ * const retry = authRetry.once({ delayMs: 500 });
+ * ```
+ */
+export interface OnceAuthRetryOptions {
+  /** The wait before the retry, in ms. Default 0: at once. */
+  delayMs?: number;
 }
 
 /**
@@ -96,16 +116,21 @@ export interface ConditionalAuthRetryOptions {
  */
 export const authRetry = Object.freeze({
   /**
-   * One retry, at once, after the strategy renewed its credentials. The default.
+   * One retry after the strategy renewed its credentials, at once or `delayMs` later. The
+   * default (at once).
    *
+   * @param options - `delayMs` (default 0).
    * @returns The policy.
+   * @throws {TypeError} A negative or non-finite `delayMs`.
    * @example
    * ```ts
-   * const api = createAuthFetch({ auth, baseUrl, retry: authRetry.once() });
+   * const api = createAuthFetch({ auth, baseUrl, retry: authRetry.once({ delayMs: 500 }) });
    * ```
    */
-  once(): AuthRetryPolicy {
-    return Object.freeze({ maxRetries: 1 });
+  once(options: OnceAuthRetryOptions = {}): AuthRetryPolicy {
+    const delayMs = nonNegative('delayMs', options.delayMs, 0);
+    if (delayMs === 0) return Object.freeze({ maxRetries: 1 });
+    return Object.freeze({ maxRetries: 1, delayMs: () => delayMs });
   },
 
   /**
@@ -140,9 +165,11 @@ export const authRetry = Object.freeze({
 
   /**
    * Retries only the 401s `predicate` accepts, e.g. those whose `WWW-Authenticate` says
-   * the token is invalid (RFC 6750 §3.1) rather than lacking scope.
+   * the token is invalid (RFC 6750 §3.1) rather than lacking scope, or whose JSON body says
+   * so (`(await response.json()).error`): the predicate reads a copy of the 401, so the body
+   * of a 401 that is returned stays intact.
    *
-   * @param predicate - Decides from the request, the response and the attempt number.
+   * @param predicate - Decides from the request, the response (body included) and the attempt number.
    * @param options - `maxRetries` (default 1).
    * @returns The policy.
    * @throws {TypeError} A predicate that is not a function, or a bad `maxRetries`.

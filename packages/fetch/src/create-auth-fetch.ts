@@ -188,8 +188,7 @@ async function shouldRetry(
   signal: AbortSignal | undefined,
 ): Promise<boolean> {
   try {
-    const unauthorized = { status: response.status, headers: response.headers };
-    return await policy.retryAfterUnauthorized(attempt, request, unauthorized, signal);
+    return await policy.retryAfterUnauthorized(attempt, request, response, signal);
   } catch (error) {
     await discard(response);
     throw error;

@@ -11,5 +11,6 @@ export {
   authRetry,
   type ConditionalAuthRetryOptions,
   type ExponentialAuthRetryOptions,
+  type OnceAuthRetryOptions,
 } from './auth-retry.js';
 export { type AuthFetchOptions, createAuthFetch, type FetchFunction } from './create-auth-fetch.js';

@@ -9,8 +9,15 @@ import {
   responseHeaders,
 } from './dispatch-headers.js';
 import { ForwardingController } from './forwarding-controller.js';
+import { isRedirectContext } from './redirect-follower.js';
 
 type IncomingHeaders = Record<string, string | string[] | undefined>;
+
+/** Starts a request again with redirects followed by the interceptor itself. */
+export type FollowRedirectsHere = (
+  opts: Dispatcher.DispatchOptions,
+  handler: Dispatcher.DispatchHandler,
+) => boolean;
 
 interface HeldResponse {
   statusCode: number;
@@ -42,6 +49,10 @@ export class AuthDispatchHandler implements Dispatcher.DispatchHandler {
   #retries = 0;
   #sent: { request: LazyAuthRequest; retryable: boolean } | undefined;
   #held: HeldResponse | undefined;
+  /** Set while it is not yet known whether a redirect interceptor sits inside this one. */
+  readonly #onRedirectsInside: FollowRedirectsHere | undefined;
+  /** This attempt was dropped before anything was sent; its callbacks are ignored. */
+  #abandoned = false;
 
   constructor(
     policy: AuthPolicy,
@@ -49,7 +60,9 @@ export class AuthDispatchHandler implements Dispatcher.DispatchHandler {
     opts: Dispatcher.DispatchOptions,
     handler: Dispatcher.DispatchHandler,
     url: URL,
+    onRedirectsInside?: FollowRedirectsHere,
   ) {
+    this.#onRedirectsInside = onRedirectsInside;
     this.#policy = policy;
     this.#dispatch = dispatch;
     this.#opts = opts;
@@ -93,6 +106,11 @@ export class AuthDispatchHandler implements Dispatcher.DispatchHandler {
   }
 
   onRequestStart(controller: Dispatcher.DispatchController, context: unknown): void {
+    if (this.#abandoned) return;
+    if (!this.#started && this.#onRedirectsInside !== undefined && isRedirectContext(context)) {
+      this.#handOver(controller, this.#onRedirectsInside);
+      return;
+    }
     this.#controller.attach(controller);
     if (this.#started) return;
     this.#started = true;
@@ -138,13 +156,18 @@ export class AuthDispatchHandler implements Dispatcher.DispatchHandler {
   }
 
   onResponseError(_controller: Dispatcher.DispatchController | null, error: Error): void {
+    if (this.#abandoned) return;
     this.#held = undefined;
     this.#handler.onResponseError?.(this.#controller, error);
   }
 
   async #afterUnauthorized(held: HeldResponse, trailers: IncomingHeaders): Promise<void> {
     const attempt = this.#retries + 1;
-    const response = { status: held.statusCode, headers: responseHeaders(held.headers) };
+    const response = new Response(held.chunks.length > 0 ? Buffer.concat(held.chunks) : null, {
+      status: held.statusCode,
+      statusText: held.statusMessage ?? '',
+      headers: responseHeaders(held.headers),
+    });
     if (await this.#policy.retryAfterUnauthorized(attempt, this.#sent!.request, response)) {
       this.#retries = attempt;
       return this.#authenticateAndDispatch();
@@ -159,6 +182,29 @@ export class AuthDispatchHandler implements Dispatcher.DispatchHandler {
     );
     for (const chunk of held.chunks) handler.onResponseData?.(this.#controller, chunk as Buffer);
     handler.onResponseEnd?.(this.#controller, trailers as never);
+  }
+
+  /**
+   * undici's redirect handler wraps this one (the redirect interceptor is composed inside the
+   * auth interceptor): it would resend these headers, credentials included, to every hop. Nothing
+   * has been written yet (`onRequestStart` comes first), so this attempt is dropped and the
+   * request starts again with the interceptor following redirects itself. A streamed body cannot
+   * start again (dropping the attempt destroys it): that request fails, saying what to change.
+   */
+  #handOver(controller: Dispatcher.DispatchController, followHere: FollowRedirectsHere): void {
+    this.#abandoned = true;
+    controller.abort(new Error('superseded: redirects are followed by authInterceptor'));
+    if (!this.#replayable) {
+      this.#handler.onResponseError?.(
+        this.#controller,
+        new TypeError(
+          'authInterceptor is composed outside interceptors.redirect(), whose redirect handler would resend its credentials to every hop; it follows redirects itself from now on, but the first request had a streamed body that cannot be sent again, so nothing was sent. Compose compose(authInterceptor(…), interceptors.redirect(…)) to avoid this.',
+        ),
+      );
+      return;
+    }
+    const opts = this.#buffered ? { ...this.#opts, body: this.#bytes as Buffer } : this.#opts;
+    followHere(opts, this.#handler);
   }
 
   #fail(error: unknown): void {

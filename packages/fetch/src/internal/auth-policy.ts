@@ -10,8 +10,10 @@ import { type AuthRetryPolicy, authRetry } from '../auth-retry.js';
 import { CredentialScope } from './credential-scope.js';
 
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-// biome-ignore lint/suspicious/noControlCharactersInRegex: the check for header injection
-const UNSAFE_HEADER_VALUE = /[\x00\r\n]/;
+// RFC 9110 §5.5: a field value is visible ASCII, space, tab and obs-text (Latin-1 0x80–0xFF).
+// Everything else (CR, LF, NUL, other controls, DEL, anything beyond Latin-1) is refused: CR
+// and LF would inject headers, and fetch would throw a raw TypeError for the rest.
+const INVALID_HEADER_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
 
 /**
  * The options both adapters share, checked once at construction: which URLs get
@@ -42,6 +44,7 @@ export class AuthPolicy {
       origins: options.origins,
       baseUrl,
       exclude: options.exclude,
+      excludeCaseInsensitive: options.excludeCaseInsensitive,
       allowInsecureHttp: options.allowInsecureHttp === true,
     });
   }
@@ -77,12 +80,14 @@ export class AuthPolicy {
   #checked(headers: Record<string, string>, request: AuthRequest): Record<string, string> {
     for (const name in headers) {
       const value = headers[name];
-      if (!HEADER_NAME.test(name) || typeof value !== 'string' || UNSAFE_HEADER_VALUE.test(value)) {
+      if (
+        !HEADER_NAME.test(name) ||
+        typeof value !== 'string' ||
+        INVALID_HEADER_VALUE.test(value)
+      ) {
         throw new AuthenticationError(
-          `the strategy returned an unsafe "${safeName(name)}" header`,
-          {
-            serviceName: request.url.origin,
-          },
+          `the strategy returned an unsafe "${safeName(name)}" header: names are tokens, and values may hold only visible ASCII, spaces, tabs and Latin-1 letters (no CR, LF, control characters, DEL or characters beyond Latin-1); nothing was sent`,
+          { serviceName: request.url.origin },
         );
       }
     }
@@ -96,29 +101,52 @@ export class AuthPolicy {
 
   /**
    * Asks the retry policy and the strategy whether to retry after a 401, then waits the
-   * policy's delay.
+   * policy's delay. The policy's predicate reads a copy of `response`, so its body stays
+   * intact for the caller when no retry follows.
    *
+   * @param attempt - Which retry this would be: 1 for the first.
+   * @param request - The request as it was sent.
+   * @param response - The 401, with a body that can be read.
+   * @param signal - Ends the wait of the policy's delay.
    * @returns `true` to send the request again with fresh credentials.
    * @throws {AuthenticationError} The strategy could not renew its credentials.
    */
   async retryAfterUnauthorized(
     attempt: number,
     request: AuthRequest,
-    response: UnauthorizedResponse,
+    response: Response,
     signal?: AbortSignal | null,
   ): Promise<boolean> {
-    const state = { attempt, request, response };
-    if (this.#retry.shouldRetry && !(await this.#retry.shouldRetry(state))) return false;
+    if (this.#retry.shouldRetry && !(await this.#askPolicy(attempt, request, response))) {
+      return false;
+    }
+    const unauthorized: UnauthorizedResponse = {
+      status: response.status,
+      headers: response.headers,
+    };
     let renewed: boolean;
     try {
-      renewed = (await this.#strategy.onUnauthorized?.(request, response)) === true;
+      renewed = (await this.#strategy.onUnauthorized?.(request, unauthorized)) === true;
     } catch (error) {
       throw asAuthenticationError(error, request.url);
     }
     if (!renewed) return false;
-    const delayMs = this.#retry.delayMs?.(state) ?? 0;
+    const delayMs = this.#retry.delayMs?.({ attempt, request, response }) ?? 0;
     if (delayMs > 0) await abortableDelay(delayMs, signal);
     return true;
+  }
+
+  /** The policy's `shouldRetry`, given a copy of the 401 whose body it may read. */
+  async #askPolicy(attempt: number, request: AuthRequest, response: Response): Promise<boolean> {
+    const copy = typeof response.clone === 'function' ? response.clone() : response;
+    try {
+      return await this.#retry.shouldRetry!({ attempt, request, response: copy });
+    } finally {
+      // Lets go of what the copy did not read; the original keeps its own body.
+      if (copy !== response && copy.body !== null && !copy.bodyUsed) {
+        copy.body.cancel().catch(() => undefined);
+      }
+    }
   }
 }
 

@@ -6,6 +6,7 @@ export interface CredentialScopeSettings {
   origins: readonly (string | URL)[] | undefined;
   baseUrl: URL | undefined;
   exclude: readonly string[] | undefined;
+  excludeCaseInsensitive?: boolean | undefined;
   allowInsecureHttp: boolean;
 }
 
@@ -31,7 +32,9 @@ export class CredentialScope {
     const origins = new Set<string>();
     for (const entry of listed) origins.add(checkedOrigin(entry, settings.allowInsecureHttp));
     this.#origins = origins;
-    this.#excluded = compilePathPatterns(settings.exclude);
+    this.#excluded = compilePathPatterns(settings.exclude, {
+      caseInsensitive: settings.excludeCaseInsensitive,
+    });
   }
 
   /**

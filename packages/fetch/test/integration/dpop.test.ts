@@ -17,14 +17,26 @@ import { authInterceptor } from '../../src/undici.js';
 let bed: OidcTestBed;
 let api: DPoPProtectedApi;
 let keyPair: DPoPKeyPair;
+/** A second key pair, not the one tokens are bound to. */
+let stranger: DPoPKeyPair;
+/** A key pair whose private key can be exported, to look for it in printed values. */
+let exportable: DPoPKeyPair;
 const managers: TokenManager[] = [];
 const agents: Agent[] = [];
 /** DPoP proofs sent to the token endpoint, counted on the way out. */
 let tokenRequests = 0;
 
+// Keys are made once per file, with their own timeout, so a busy machine slows no test.
+beforeAll(async () => {
+  [keyPair, stranger, exportable] = await Promise.all([
+    generateDPoPKeyPair(),
+    generateDPoPKeyPair(),
+    generateDPoPKeyPair({ extractable: true }),
+  ]);
+}, 60_000);
+
 beforeAll(async () => {
   bed = await startOidcProvider({ accessTokenTtlSeconds: 300 });
-  keyPair = await generateDPoPKeyPair();
   api = await startDPoPProtectedApi({
     tokenBinding: async (token) => (await bed.inspectToken(token))?.jkt,
   });
@@ -140,7 +152,6 @@ describe.each(Object.entries(clients))('DPoP end to end through %s', (_, make) =
   });
 
   it('refuses a proof signed with another key than the token is bound to', async () => {
-    const stranger = await generateDPoPKeyPair();
     const send = make(dpopAuth(boundManager(), { keyPair: stranger }));
     expect(await send('/wrong-key')).toBe(401);
     // The 401 renews the token once (as tokenAuth), but the new token is bound to the
@@ -169,7 +180,6 @@ describe.each(Object.entries(clients))('DPoP end to end through %s', (_, make) =
 
 describe('DPoP secrets', () => {
   it('no private key, token or client secret in inspect, JSON or String of the strategy, manager and fetch', async () => {
-    const exportable = await generateDPoPKeyPair({ extractable: true });
     const { d } = (await crypto.subtle.exportKey('jwk', exportable.privateKey)) as { d: string };
     const manager = boundManager();
     const auth = dpopAuth(manager, { keyPair: exportable });

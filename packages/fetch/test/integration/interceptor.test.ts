@@ -290,6 +290,38 @@ describe('authInterceptor 401 handling', () => {
     expect(fixture.tokens.requestCount).toBe(1);
   });
 
+  it('lets authRetry.when read the JSON 401 body, and hands back the 401 with its body intact', async () => {
+    const errors: unknown[] = [];
+    const retryOn = (wanted: string) =>
+      authRetry.when(async ({ response }) => {
+        const { error } = (await response.json()) as { error?: string };
+        errors.push(error);
+        return error === wanted;
+      });
+    const dispatcherFor = (wanted: string) =>
+      composed(
+        authInterceptor({
+          auth: tokenAuth(fixture.manager),
+          origins: [fixture.api.url],
+          retry: retryOn(wanted),
+        }),
+      );
+    await revokeCurrentToken();
+    const declined = await request(`${fixture.api.url}/declined`, {
+      dispatcher: dispatcherFor('insufficient_scope'),
+    });
+    expect(declined.statusCode).toBe(401);
+    expect(await declined.body.json()).toEqual({ error: 'invalid_token' });
+    expect(fixture.tokens.requestCount).toBe(1);
+    const retried = await request(`${fixture.api.url}/retried`, {
+      dispatcher: dispatcherFor('invalid_token'),
+    });
+    expect(retried.statusCode).toBe(200);
+    await retried.body.text();
+    expect(fixture.tokens.requestCount).toBe(2);
+    expect(errors).toEqual(['invalid_token', 'invalid_token']);
+  });
+
   it('reports a token that cannot be obtained as AuthenticationError', async () => {
     const dispatcher = composed(
       authInterceptor({ auth: tokenAuth(fixture.manager), origins: [fixture.api.url] }),

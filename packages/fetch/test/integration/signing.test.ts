@@ -1,6 +1,6 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPair, type KeyObject } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { inspect } from 'node:util';
+import { inspect, promisify } from 'node:util';
 import {
   AuthenticationError,
   type AuthStrategy,
@@ -18,10 +18,30 @@ import {
   type VerifyingServer,
 } from './support/signature-verifier.js';
 
-const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-const ecPem = ec.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
-const ed = generateKeyPairSync('ed25519');
-const edPem = ed.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+const newKeyPair = promisify(generateKeyPair);
+const pemOf = (key: KeyObject) => key.export({ format: 'pem', type: 'pkcs8' }).toString();
+
+let ec: { publicKey: KeyObject; privateKey: KeyObject };
+let ecPem: string;
+let ed: { publicKey: KeyObject; privateKey: KeyObject };
+let edPem: string;
+/** A P-256 key the verifier does not know. */
+let otherEcPem: string;
+// Keys are made once per file, off the main thread, with their own timeout, so a busy machine
+// slows no test.
+beforeAll(async () => {
+  let other: { privateKey: KeyObject };
+  [ec, ed, other] = await Promise.all([
+    newKeyPair('ec', { namedCurve: 'P-256' }),
+    newKeyPair('ed25519'),
+    newKeyPair('ec', { namedCurve: 'P-256' }),
+  ]);
+  [ecPem, edPem, otherEcPem] = [
+    pemOf(ec.privateKey),
+    pemOf(ed.privateKey),
+    pemOf(other.privateKey),
+  ];
+}, 60_000);
 
 let secure: VerifyingServer;
 let rfc9421: VerifyingServer;
@@ -118,11 +138,7 @@ describe.each(Object.entries(clients))('signatures verified server-side, through
 
 describe('the verifier is real', () => {
   it('refuses a signature made with another key', async () => {
-    const other = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
-    const auth = signedKeyAuth({
-      publicKey: 'pk_live_1',
-      privateKey: other.export({ format: 'pem', type: 'pkcs8' }).toString(),
-    });
+    const auth = signedKeyAuth({ publicKey: 'pk_live_1', privateKey: otherEcPem });
     const api = createAuthFetch({ auth, origins: [secure.url] });
     const response = await api(`${secure.url}/wrong-key`, { method: 'POST', body: 'x' });
     expect(response.status).toBe(401);

@@ -162,6 +162,25 @@ describe('401 handling', () => {
     ]);
   });
 
+  it('authRetry.when can read the JSON 401 body, and the 401 returned keeps its body intact', async () => {
+    const errors: unknown[] = [];
+    const retryOn = (wanted: string) =>
+      authRetry.when(async ({ response }) => {
+        const { error } = (await response.json()) as { error?: string };
+        errors.push(error);
+        return error === wanted;
+      });
+    await revokeCurrentToken();
+    const declined = await apiFor({ retry: retryOn('insufficient_scope') })('/declined');
+    expect(declined.status).toBe(401);
+    expect(await declined.json()).toEqual({ error: 'invalid_token' });
+    expect(fixture.tokens.requestCount).toBe(1);
+    const retried = await apiFor({ retry: retryOn('invalid_token') })('/retried');
+    expect(retried.status).toBe(200);
+    expect(fixture.tokens.requestCount).toBe(2);
+    expect(errors).toEqual(['invalid_token', 'invalid_token']);
+  });
+
   it('resends replayable bodies intact', async () => {
     const api = apiFor();
     const form = new FormData();

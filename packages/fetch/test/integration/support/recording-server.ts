@@ -4,7 +4,10 @@ import { type LoopbackServer, listenOnLoopback } from '@auth/testing/http';
 /** One request as the recording server saw it. */
 export interface RecordedRequest {
   method: string;
+  /** The path and query, as parsed by `new URL`. */
   path: string;
+  /** The request target exactly as it arrived (`//public/x` stays as it is). */
+  target: string;
   headers: IncomingHttpHeaders;
   body: Buffer;
 }
@@ -14,6 +17,8 @@ export interface RecordingServer extends LoopbackServer {
   readonly requests: RecordedRequest[];
   /** The requests to `path` (without query). */
   requestsTo(path: string): RecordedRequest[];
+  /** The requests whose target arrived exactly as `target`. */
+  requestsAt(target: string): RecordedRequest[];
   /** Resolves once a streamed upload's first chunk has arrived at `/upload-stream`. */
   readonly firstUploadChunk: Promise<void>;
   /** Lets `/download-stream` send its second part. */
@@ -48,6 +53,7 @@ export async function startRecordingServer(): Promise<RecordingServer> {
     const record: RecordedRequest = {
       method: req.method ?? 'GET',
       path: `${url.pathname}${url.search}`,
+      target: req.url ?? '/',
       headers: req.headers,
       body: Buffer.alloc(0),
     };
@@ -88,6 +94,7 @@ export async function startRecordingServer(): Promise<RecordingServer> {
     ...server,
     requests,
     requestsTo: (path) => requests.filter((r) => r.path.split('?')[0] === path),
+    requestsAt: (target) => requests.filter((r) => r.target === target),
     firstUploadChunk,
     releaseDownload: () => releaseDownload(),
   };
