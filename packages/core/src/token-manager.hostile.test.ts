@@ -26,6 +26,14 @@ function respondingWith(body: () => Record<string, unknown>, now: () => number) 
   return { provider, counter };
 }
 
+/** The token endpoint's answer during an outage: transient. */
+function serviceUnavailable(): TokenEndpointError {
+  return new TokenEndpointError('token endpoint returned HTTP 503', {
+    status: 503,
+    retryable: true,
+  });
+}
+
 function jwt(claims: Record<string, unknown>): string {
   const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
   return `${encode({ alg: 'none' })}.${encode(claims)}.signature`;
@@ -146,6 +154,22 @@ const LIFETIME = 8_000;
 const USABLE_UNTIL = 4_000;
 const STEP_MS = 50;
 
+/** An 8 s token manager without refresh ahead: renewal starts only when the skew is reached. */
+async function renewedAtTheSkew(retry?: { baseDelayMs?: number; maxAttempts?: number }) {
+  const clock = testClock(0);
+  const { provider, state } = scriptedProvider({ clock, lifetimeMs: LIFETIME });
+  const events: TokenManagerEvent[] = [];
+  const manager = new TokenManager({
+    provider,
+    now: clock.now,
+    refreshAheadMs: 0,
+    retry,
+    onEvent: (event) => events.push(event),
+  });
+  const first = await manager.getToken();
+  return { clock, state, manager, events, first };
+}
+
 describe('TokenManager: the skew is a renewal margin, not a wall', () => {
   function outageSetup(options: { refreshAheadMs?: number } = {}) {
     const clock = testClock(0);
@@ -163,10 +187,7 @@ describe('TokenManager: the skew is a renewal margin, not a wall', () => {
       state.onFetch = async () => {
         outageFrom ??= clock.now();
         if (clock.now() < outageFrom + 2_000) {
-          throw new TokenEndpointError('token endpoint returned HTTP 503', {
-            status: 503,
-            retryable: true,
-          });
+          throw serviceUnavailable();
         }
         return state.issue('fetched');
       };
@@ -206,19 +227,8 @@ describe('TokenManager: the skew is a renewal margin, not a wall', () => {
   );
 
   it('keeps serving inside the skew only while the token has not expired, then reports the outage', async () => {
-    const clock = testClock(0);
-    const { provider, state } = scriptedProvider({ clock, lifetimeMs: LIFETIME });
-    const manager = new TokenManager({
-      provider,
-      now: clock.now,
-      refreshAheadMs: 0,
-      retry: { baseDelayMs: 0 },
-    });
-    await manager.getToken();
-    const outage = new TokenEndpointError('token endpoint returned HTTP 503', {
-      status: 503,
-      retryable: true,
-    });
+    const { clock, state, manager } = await renewedAtTheSkew({ baseDelayMs: 0 });
+    const outage = serviceUnavailable();
     state.onFetch = async () => {
       throw outage;
     };
@@ -232,23 +242,11 @@ describe('TokenManager: the skew is a renewal margin, not a wall', () => {
   });
 
   it("treats a nested manager's AuthenticationError as transient as its cause (pipeline steps)", async () => {
-    const clock = testClock(0);
-    const { provider, state } = scriptedProvider({ clock, lifetimeMs: LIFETIME });
-    const events: TokenManagerEvent[] = [];
-    const manager = new TokenManager({
-      provider,
-      now: clock.now,
-      refreshAheadMs: 0,
-      onEvent: (event) => events.push(event),
-    });
-    await manager.getToken();
+    const { clock, state, manager, events } = await renewedAtTheSkew();
     state.onFetch = async () => {
       throw new AuthenticationError('could not obtain a token for step', {
         serviceName: 'step',
-        cause: new TokenEndpointError('token endpoint returned HTTP 503', {
-          status: 503,
-          retryable: true,
-        }),
+        cause: serviceUnavailable(),
       });
     };
     clock.set(USABLE_UNTIL);
@@ -257,20 +255,9 @@ describe('TokenManager: the skew is a renewal margin, not a wall', () => {
   });
 
   it('never keeps a token the API rejected', async () => {
-    const clock = testClock(0);
-    const { provider, state } = scriptedProvider({ clock, lifetimeMs: LIFETIME });
-    const manager = new TokenManager({
-      provider,
-      now: clock.now,
-      refreshAheadMs: 0,
-      retry: { maxAttempts: 1 },
-    });
-    const first = await manager.getToken();
+    const { clock, state, manager, first } = await renewedAtTheSkew({ maxAttempts: 1 });
     state.onFetch = async () => {
-      throw new TokenEndpointError('token endpoint returned HTTP 503', {
-        status: 503,
-        retryable: true,
-      });
+      throw serviceUnavailable();
     };
     clock.set(USABLE_UNTIL + 100);
     await expect(manager.forceRefresh({ rejected: first })).rejects.toBeInstanceOf(
@@ -352,10 +339,7 @@ describe('TokenManager: no request storm on permanent failure', () => {
       retry: { maxAttempts: 1 },
     });
     state.onFetch = async () => {
-      throw new TokenEndpointError('token endpoint returned HTTP 503', {
-        status: 503,
-        retryable: true,
-      });
+      throw serviceUnavailable();
     };
     await expect(manager.getToken()).rejects.toBeInstanceOf(AuthenticationError);
     state.onFetch = undefined;
