@@ -158,7 +158,7 @@ describe('TokenManager: single flight across managers sharing a lock-capable sto
     // Wakes every waiter at once, as a store does that wakes on any change of its file.
     const store: TokenStore = {
       ...pollingStore(inner),
-      waitForUpdate: () => new Promise((resolve) => setImmediate(() => resolve(true))),
+      waitForUpdate: () => new Promise((resolve) => setImmediate(() => resolve())),
     };
     const held = await inner.acquireLock('scripted', 3_600_000);
     const manager = new TokenManager({ provider, store, now: clock.now, lockTtlMs: 60_000 });
