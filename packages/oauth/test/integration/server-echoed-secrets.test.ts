@@ -32,6 +32,7 @@ let mode: EchoMode = 'oauth-error';
 /** The raw bodies and `Authorization` headers the server received. */
 const sent: string[] = [];
 let server: LoopbackServer;
+let privateKey: CryptoKey;
 
 function echoOf(req: IncomingMessage, body: string): string {
   const params = new URLSearchParams(body);
@@ -45,6 +46,15 @@ function echoOf(req: IncomingMessage, body: string): string {
     .join(' ');
   return [body, authorization, basic, decodedBasic, ...params.values()].join(' | ');
 }
+
+// Key generation takes what the machine gives it: once per file, with its own timeout.
+beforeAll(async () => {
+  ({ privateKey } = (await crypto.subtle.generateKey(
+    { name: 'ECDSA', namedCurve: 'P-256' },
+    false,
+    ['sign', 'verify'],
+  )) as CryptoKeyPair);
+}, 120_000);
 
 beforeAll(async () => {
   server = await listenOnLoopback(async (req, res) => {
@@ -183,11 +193,6 @@ describe('secrets a server echoes back never reach errors', () => {
   });
 
   it('private_key_jwt: the signed client assertion a server echoes is redacted', async () => {
-    const { privateKey } = (await crypto.subtle.generateKey(
-      { name: 'ECDSA', namedCurve: 'P-256' },
-      false,
-      ['sign', 'verify'],
-    )) as CryptoKeyPair;
     const error = await caught(() =>
       clientCredentials({ tokenUrl: tokenUrl(), clientId, privateKey }).fetchToken(),
     );
