@@ -188,10 +188,13 @@ class AuthorizationCodeFlow {
     const params = new URL(callbackUrl).searchParams;
     const error = params.get('error');
     if (error) {
+      // Server text, through the browser: redact what this client holds.
+      const redactor = this.client.redactor();
+      redactor.add(request.codeVerifier);
       throw new OAuthError({
-        error,
-        errorDescription: params.get('error_description') ?? undefined,
-        errorUri: params.get('error_uri') ?? undefined,
+        error: redactor.redactErrorCode(error),
+        errorDescription: redactor.redact(params.get('error_description') ?? undefined),
+        errorUri: redactor.redact(params.get('error_uri') ?? undefined),
       });
     }
     if (params.get('state') !== request.state)

@@ -106,12 +106,12 @@ async function runDeviceFlow(
       new Response(read.text, { status: read.status, headers: read.headers }),
     );
   } catch (error) {
-    throw new TokenResponseError(
-      `${what} returned an invalid response: ${(error as Error).message}`,
-      {
-        cause: error,
-      },
-    );
+    // oauth4webapi's error holds the body: the server's text, which may echo a secret.
+    const redactor = read.redactor ?? client.redactor();
+    const cause = redactor.redactError(error);
+    throw new TokenResponseError(`${what} returned an invalid response: ${cause.message}`, {
+      cause,
+    });
   }
   const now = client.now;
   const expiresAt = now() + response.expires_in * 1000;

@@ -2,7 +2,13 @@ import { raceSignal, TokenResponseError } from '@auth/core';
 import * as oauth from 'oauth4webapi';
 import { withDeadline } from './internal/abort.js';
 import { jsonOrThrow, readResponse } from './internal/http-response.js';
-import { checkEndpointUrl, DEFAULT_TIMEOUT_MS, positiveMs } from './internal/options.js';
+import {
+  checkEndpointUrl,
+  DEFAULT_MAX_RESPONSE_BYTES,
+  DEFAULT_TIMEOUT_MS,
+  positiveBytes,
+  positiveMs,
+} from './internal/options.js';
 
 /** What an authorization server publishes about itself (RFC 8414 §2 / OpenID Discovery). */
 export type AuthorizationServerMetadata = oauth.AuthorizationServer;
@@ -13,6 +19,11 @@ export interface DiscoverOptions {
   fetch?: typeof fetch;
   /** Deadline of the request in ms. Default 10 000. */
   timeoutMs?: number;
+  /**
+   * The largest metadata body read, in bytes; a larger one fails with `TokenResponseError`
+   * code `token_response_too_large`. Default 1 MiB.
+   */
+  maxResponseBytes?: number;
   /** Allow plain `http:` to a host that is not loopback. Default false. */
   allowInsecureHttp?: boolean;
   /** `oidc` (`/.well-known/openid-configuration`, default) or `oauth2` (RFC 8414). */
@@ -33,9 +44,11 @@ export interface DiscoverOptions {
  * @param issuer - The issuer identifier, e.g. `https://login.example.com`.
  * @param options - See {@link DiscoverOptions}.
  * @returns The metadata.
- * @throws {TypeError} An invalid issuer URL, or plain http to a non-loopback host.
+ * @throws {TypeError} An invalid issuer URL (plain http to a non-loopback host, user
+ *   information), or an invalid `timeoutMs` / `maxResponseBytes`.
  * @throws {TokenEndpointError} Network failure, timeout, or an HTTP error.
- * @throws {TokenResponseError} A body that is not valid metadata or names another issuer.
+ * @throws {TokenResponseError} A body that is not valid metadata or names another issuer,
+ *   or one over `maxResponseBytes` (code `token_response_too_large`).
  * @example
  * ```ts
  * import { discover } from '@auth/oauth';
@@ -103,6 +116,11 @@ async function fetchMetadata(
   options: Omit<DiscoverOptions, 'cache'>,
 ): Promise<AuthorizationServerMetadata> {
   const timeoutMs = positiveMs('timeoutMs', options.timeoutMs, DEFAULT_TIMEOUT_MS);
+  const maxBytes = positiveBytes(
+    'maxResponseBytes',
+    options.maxResponseBytes,
+    DEFAULT_MAX_RESPONSE_BYTES,
+  );
   const now = options.now ?? Date.now;
   const what = `discovery of ${issuer.href}`;
   const read = await withDeadline(what, timeoutMs, options.signal, async (signal) =>
@@ -113,6 +131,7 @@ async function fetchMetadata(
         [oauth.customFetch]: options.fetch,
         [oauth.allowInsecureRequests]: issuer.protocol === 'http:',
       }),
+      maxBytes,
     ),
   );
   jsonOrThrow(what, read, now);

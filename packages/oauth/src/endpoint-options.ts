@@ -22,6 +22,12 @@ export interface EndpointOptions {
   fetch?: typeof fetch;
   /** Deadline of each request, body included, in ms. Default 10 000. */
   timeoutMs?: number;
+  /**
+   * The largest response body read, in bytes; a larger one (by `Content-Length` or as it
+   * streams in) is cancelled and fails with `TokenResponseError` code
+   * `token_response_too_large`. Default 1 MiB (1 048 576).
+   */
+  maxResponseBytes?: number;
   /** Extra form parameters sent with every token request (grant parameters win). */
   extraParams?: Record<string, string>;
   /** Allow plain `http:` to a host that is not loopback. Default false: a loud opt-in. */

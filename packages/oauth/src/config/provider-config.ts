@@ -3,6 +3,7 @@ import type { ClientAssertionAlgorithm, ClientAuthMethod } from '../endpoint-opt
 
 /** The grants {@link providerFromConfig} builds. */
 export type ConfigGrant =
+  | 'static'
   | 'client_credentials'
   | 'password'
   | 'refresh_token'
@@ -12,8 +13,16 @@ export type ConfigGrant =
 
 /** Plain settings of a provider, e.g. parsed from a file or the environment. */
 export interface ProviderConfig {
-  /** The grant. Default: `refresh_token` with `refreshToken`, `password` with `username`, else `client_credentials`. */
+  /**
+   * The grant. Default: `static` with `token`, `refresh_token` with `refreshToken`,
+   * `password` with `username`, else `client_credentials`.
+   */
   grant?: ConfigGrant;
+  /**
+   * A fixed access token (`static`: no server, no client; a JWT's `exp` is its expiry),
+   * served through `staticToken` from `@auth/core`.
+   */
+  token?: string;
   /** The token endpoint. Set this or `issuer`, not both. */
   tokenUrl?: string;
   /** The issuer, whose discovered metadata supplies the endpoints. Set this or `tokenUrl`. */
@@ -87,6 +96,7 @@ export interface ProviderConfigHooks {
 
 /** The settings only some grants take; a grant refuses those it does not use. */
 const GRANT_SPECIFIC = [
+  'token',
   'username',
   'password',
   'totp',
@@ -101,15 +111,44 @@ const GRANT_SPECIFIC = [
 
 type GrantSpecific = (typeof GRANT_SPECIFIC)[number];
 
-function grant(required: readonly (keyof ProviderConfig)[], uses: readonly GrantSpecific[]) {
-  return { required, unused: GRANT_SPECIFIC.filter((name) => !uses.includes(name)) };
+/** The settings of the authorization server and the client: every grant but `static` uses them. */
+const SERVER_AND_CLIENT = [
+  'tokenUrl',
+  'issuer',
+  'discovery',
+  'clientId',
+  'clientSecret',
+  'authMethod',
+  'privateKey',
+  'keyId',
+  'signingAlgorithm',
+  'scope',
+  'timeoutMs',
+  'allowInsecureHttp',
+] as const satisfies readonly (keyof ProviderConfig)[];
+
+/** What a grant needs and refuses, and whether it talks to an authorization server. */
+export interface GrantSettings {
+  required: readonly (keyof ProviderConfig)[];
+  unused: readonly (keyof ProviderConfig)[];
+  /** Whether the grant needs `tokenUrl` or `issuer`. */
+  server: boolean;
+}
+
+function grant(
+  required: readonly (keyof ProviderConfig)[],
+  uses: readonly GrantSpecific[],
+): GrantSettings {
+  return { required, unused: GRANT_SPECIFIC.filter((name) => !uses.includes(name)), server: true };
 }
 
 /** Which settings each grant needs, and which it does not accept (derived from what it uses). */
-export const GRANT_SETTINGS: Record<
-  ConfigGrant,
-  { required: readonly (keyof ProviderConfig)[]; unused: readonly (keyof ProviderConfig)[] }
-> = {
+export const GRANT_SETTINGS: Record<ConfigGrant, GrantSettings> = {
+  static: {
+    required: ['token'],
+    unused: [...GRANT_SPECIFIC.filter((name) => name !== 'token'), ...SERVER_AND_CLIENT],
+    server: false,
+  },
   client_credentials: grant(['clientId'], ['audience', 'resource']),
   password: grant(['clientId', 'username', 'password'], ['username', 'password', 'totp']),
   refresh_token: grant(['clientId', 'refreshToken'], ['refreshToken']),

@@ -1,4 +1,4 @@
-import type { TokenProvider } from '@auth/core';
+import { staticToken, type TokenProvider } from '@auth/core';
 import { clientCredentials } from '../client-credentials.js';
 import { deviceAuthorization } from '../device-authorization.js';
 import { jwtBearer } from '../jwt-bearer.js';
@@ -42,16 +42,17 @@ export function providerFromConfig(
     throw new TypeError('providerFromConfig needs a settings object');
   const name = hooks.settingName ?? ((setting: keyof ProviderConfig) => setting);
   const grant = config.grant ?? inferGrant(config);
-  const settings = GRANT_SETTINGS[grant];
-  if (!settings) {
+  const settings = GRANT_SETTINGS[grant as ConfigGrant];
+  if (!Object.hasOwn(GRANT_SETTINGS, grant)) {
+    // The value is not repeated: it may come from the environment, next to secrets.
     throw new TypeError(
-      `${name('grant')} "${String(grant)}" is not supported; use one of ${Object.keys(GRANT_SETTINGS).join(', ')}`,
+      `${name('grant')} is not supported; use one of ${Object.keys(GRANT_SETTINGS).join(', ')}`,
     );
   }
   const present = (setting: keyof ProviderConfig) =>
     config[setting] !== undefined && config[setting] !== '';
   const missing = settings.required.filter((setting) => !present(setting));
-  if (!present('tokenUrl') && !present('issuer')) missing.unshift('issuer');
+  if (settings.server && !present('tokenUrl') && !present('issuer')) missing.unshift('issuer');
   if (missing.length > 0) {
     const names = missing.map((setting) =>
       setting === 'issuer' ? `${name('issuer')} or ${name('tokenUrl')}` : name(setting),
@@ -64,7 +65,7 @@ export function providerFromConfig(
   if (present('discovery') && !present('issuer'))
     conflicts.push(`${name('discovery')} (applies only with ${name('issuer')})`);
   if (present('discovery') && config.discovery !== 'oidc' && config.discovery !== 'oauth2')
-    conflicts.push(`${name('discovery')} "${String(config.discovery)}" (use oidc or oauth2)`);
+    conflicts.push(`${name('discovery')} (use oidc or oauth2)`);
   if (present('clientSecret') && present('privateKey'))
     conflicts.push(`${name('clientSecret')} and ${name('privateKey')} (set one)`);
   for (const setting of settings.unused) {
@@ -78,6 +79,7 @@ export function providerFromConfig(
 }
 
 function inferGrant(config: ProviderConfig): ConfigGrant {
+  if (config.token) return 'static';
   if (config.refreshToken) return 'refresh_token';
   if (config.username || config.password) return 'password';
   if (config.subjectToken) return 'token_exchange';
@@ -108,6 +110,17 @@ function build(
     now: hooks.now,
   };
   switch (grant) {
+    case 'static':
+      try {
+        return staticToken(config.token!);
+      } catch (error) {
+        if (!(error instanceof TypeError)) throw error;
+        const name = hooks.settingName ?? ((setting: keyof ProviderConfig) => setting);
+        throw new TypeError(
+          `${name('token')} is not usable as a token: it must be non-empty, without whitespace or control characters`,
+          { cause: error },
+        );
+      }
     case 'client_credentials':
       return clientCredentials({ ...common, audience: config.audience, resource: config.resource });
     case 'password':

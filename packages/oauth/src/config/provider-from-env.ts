@@ -10,6 +10,7 @@ export interface ProviderFromEnvOptions extends Omit<ProviderConfigHooks, 'setti
 
 const VARIABLES: Record<keyof ProviderConfig, string> = {
   grant: 'GRANT',
+  token: 'TOKEN',
   tokenUrl: 'TOKEN_URL',
   issuer: 'ISSUER',
   clientId: 'CLIENT_ID',
@@ -35,11 +36,13 @@ const VARIABLES: Record<keyof ProviderConfig, string> = {
 };
 
 /**
- * Builds a provider from environment variables: `<prefix>GRANT`, `TOKEN_URL` or `ISSUER`,
+ * Builds a provider from environment variables: `<prefix>GRANT`, `TOKEN` (a static token:
+ * the `static` grant, implied when it is set), `TOKEN_URL` or `ISSUER`,
  * `CLIENT_ID`, `CLIENT_SECRET`, `AUTH_METHOD`, `PRIVATE_KEY` (PEM), `KEY_ID`, `SCOPE`,
  * `AUDIENCE`, `RESOURCE`, `USERNAME`, `PASSWORD`, `TOTP`, `REFRESH_TOKEN`,
  * `SUBJECT_TOKEN`, `ASSERTION`, `DEVICE_AUTHORIZATION_URL`, `TIMEOUT_MS`,
- * `ALLOW_INSECURE_HTTP` (`true`), `DISCOVERY` (`oidc` or `oauth2`). Errors name the variables.
+ * `ALLOW_INSECURE_HTTP` (`true`), `DISCOVERY` (`oidc` or `oauth2`). Errors name the
+ * variables and never repeat their values.
  *
  * @param env - The variables. Default `process.env`.
  * @param options - `prefix` (default `AUTH_`) and the hooks of {@link providerFromConfig}.

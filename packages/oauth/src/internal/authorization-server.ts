@@ -2,7 +2,13 @@ import { AuthError } from '@auth/core';
 import type * as oauth from 'oauth4webapi';
 import { type AuthorizationServerMetadata, DiscoveryCache } from '../discovery.js';
 import type { EndpointOptions } from '../endpoint-options.js';
-import { checkEndpointUrl, DEFAULT_TIMEOUT_MS, positiveMs } from './options.js';
+import {
+  checkEndpointUrl,
+  DEFAULT_MAX_RESPONSE_BYTES,
+  DEFAULT_TIMEOUT_MS,
+  positiveBytes,
+  positiveMs,
+} from './options.js';
 
 /** Endpoints a provider may need beyond the token endpoint. */
 export type EndpointName =
@@ -25,6 +31,8 @@ export class AuthorizationServer {
   readonly #options: EndpointOptions;
   /** The deadline of each request. */
   readonly timeoutMs: number;
+  /** The cap on each response body, in bytes. */
+  readonly maxResponseBytes: number;
   /** The clock. */
   readonly now: () => number;
   /** The identity of the server in cache keys: the token URL or the issuer. */
@@ -35,7 +43,8 @@ export class AuthorizationServer {
    * @param options - `tokenUrl` or `issuer`, and the transport options.
    * @param explicit - Other endpoints given directly (revocation, device, authorization).
    * @param required - The endpoint the provider cannot work without.
-   * @throws {TypeError} Both or neither of `tokenUrl`/`issuer`, an invalid URL or timeout.
+   * @throws {TypeError} Both or neither of `tokenUrl`/`issuer`, an invalid URL (user
+   *   information included), timeout or size cap.
    */
   constructor(
     owner: string,
@@ -50,7 +59,11 @@ export class AuthorizationServer {
     this.#explicit = {};
     for (const [name, url] of Object.entries(given)) {
       if (url !== undefined)
-        this.#explicit[name as EndpointName] = checkEndpointUrl(name, url, insecure);
+        this.#explicit[name as EndpointName] = checkEndpointUrl(
+          optionNameOf(name as EndpointName),
+          url,
+          insecure,
+        );
     }
     this.#issuer =
       options.issuer === undefined
@@ -68,6 +81,11 @@ export class AuthorizationServer {
     this.#cache = options.discoveryCache ?? new DiscoveryCache();
     this.#options = options;
     this.timeoutMs = positiveMs('timeoutMs', options.timeoutMs, DEFAULT_TIMEOUT_MS);
+    this.maxResponseBytes = positiveBytes(
+      'maxResponseBytes',
+      options.maxResponseBytes,
+      DEFAULT_MAX_RESPONSE_BYTES,
+    );
     this.now = options.now ?? Date.now;
     this.identity = (this.#issuer ??
       this.#explicit.token_endpoint ??
@@ -85,7 +103,8 @@ export class AuthorizationServer {
    * endpoint URL there).
    *
    * @param signal - Aborts discovery.
-   * @throws {TypeError} A needed endpoint the server does not publish.
+   * @throws {AuthError} A needed endpoint the server does not publish, or publishes as a URL
+   *   this provider refuses (plain http to a remote host, user information).
    */
   async metadata(
     signal: AbortSignal | undefined,
@@ -97,6 +116,7 @@ export class AuthorizationServer {
         algorithm: this.#options.discovery,
         fetch: this.#options.fetch,
         timeoutMs: this.timeoutMs,
+        maxResponseBytes: this.maxResponseBytes,
         signal,
         now: this.now,
       });
@@ -112,8 +132,14 @@ export class AuthorizationServer {
         `the authorization server publishes no ${need}; set ${optionNameOf(need)}`,
       );
     }
-    const endpoint = checkEndpointUrl(need, merged[need], this.#options.allowInsecureHttp);
-    merged[need] = endpoint.href;
+    try {
+      merged[need] = checkEndpointUrl(need, merged[need], this.#options.allowInsecureHttp).href;
+    } catch (error) {
+      // Given endpoints were checked at construction, so this is the server's metadata: an
+      // AuthError (a manager does not retry it), with the check's message, which never
+      // repeats the URL.
+      throw new AuthError(`the authorization server's discovered ${(error as Error).message}`);
+    }
     return merged as unknown as oauth.AuthorizationServer;
   }
 }

@@ -101,6 +101,11 @@ export class ClientAuthentication {
     }
   }
 
+  /** The client secret, for redacting it from server text; never shown. */
+  get secret(): string | undefined {
+    return this.#secret;
+  }
+
   /** The settings a status screen may show. */
   describe(): Record<string, string | undefined> {
     return {

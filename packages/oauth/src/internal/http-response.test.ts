@@ -1,6 +1,7 @@
 import { OAuthError, TokenEndpointError } from '@auth/core';
 import { describe, expect, it } from 'vitest';
-import { jsonOrThrow, parseRetryAfter, tokenSetOrThrow } from './http-response.js';
+import { jsonOrThrow, tokenSetOrThrow } from './http-response.js';
+import { parseRetryAfter } from './retry-after.js';
 
 const now = () => Date.parse('2030-01-01T00:00:00Z');
 const read = (status: number, text: string, headers: Record<string, string> = {}) => ({

@@ -1,15 +1,65 @@
-import { OAuthError, TokenEndpointError, TokenSet } from '@auth/core';
+import {
+  AuthError,
+  OAuthError,
+  TokenEndpointError,
+  TokenResponseError,
+  type TokenResponseErrorCode,
+  TokenSet,
+} from '@auth/core';
+import { DEFAULT_MAX_RESPONSE_BYTES } from './options.js';
+import { parseRetryAfter } from './retry-after.js';
+import type { SecretRedactor } from './secret-redactor.js';
 
 /** A response read in full: what the error mapping and parsers need. */
 export interface ReadResponse {
   status: number;
   headers: Headers;
   text: string;
+  /** The secrets the request carried: removed from server text before it reaches an error. */
+  redactor?: SecretRedactor;
 }
 
-/** Reads status, headers and body text (inside the caller's deadline). */
-export async function readResponse(response: Response): Promise<ReadResponse> {
-  return { status: response.status, headers: response.headers, text: await response.text() };
+/**
+ * Reads status, headers and body text (inside the caller's deadline), at most `maxBytes`
+ * of body: a `Content-Length` over the cap is refused before reading, and a body that
+ * grows past it is cancelled at the cap, so a huge or endless body never fills memory.
+ *
+ * @param response - The response.
+ * @param maxBytes - The cap on the body, in bytes. Default 1 MiB.
+ * @returns The response, read.
+ * @throws {TokenResponseError} `token_response_too_large`: the body exceeds `maxBytes`.
+ */
+export async function readResponse(
+  response: Response,
+  maxBytes: number = DEFAULT_MAX_RESPONSE_BYTES,
+): Promise<ReadResponse> {
+  const read = { status: response.status, headers: response.headers };
+  const tooLarge = () =>
+    new TokenResponseError(
+      `the response body exceeds maxResponseBytes (${maxBytes} bytes); it was not read further`,
+      { code: 'token_response_too_large' },
+    );
+  const declared = Number(response.headers.get('content-length') ?? Number.NaN);
+  if (declared > maxBytes) {
+    await response.body?.cancel().catch(() => undefined);
+    throw tooLarge();
+  }
+  if (!response.body) return { ...read, text: '' };
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let received = 0;
+  let text = '';
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    received += value.byteLength;
+    if (received > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    text += decoder.decode(value, { stream: true });
+  }
+  return { ...read, text: text + decoder.decode() };
 }
 
 /**
@@ -30,11 +80,13 @@ export function jsonOrThrow(what: string, read: ReadResponse, now: () => number)
   const body = tryParseJson(read.text);
   const ok = read.status >= 200 && read.status < 300;
   if (!ok && isOAuthErrorBody(body)) {
+    // Server text: some servers echo the credentials they were sent.
+    const redact = (text: unknown) =>
+      typeof text !== 'string' ? undefined : (read.redactor?.redact(text) ?? text);
     throw new OAuthError({
-      error: body.error,
-      errorDescription:
-        typeof body.error_description === 'string' ? body.error_description : undefined,
-      errorUri: typeof body.error_uri === 'string' ? body.error_uri : undefined,
+      error: read.redactor?.redactErrorCode(body.error) ?? body.error,
+      errorDescription: redact(body.error_description),
+      errorUri: redact(body.error_uri),
       status: read.status,
       retryAfterMs,
     });
@@ -67,7 +119,27 @@ export function jsonOrThrow(what: string, read: ReadResponse, now: () => number)
  * @throws {TokenResponseError} A 2xx JSON body without a usable `access_token`.
  */
 export function tokenSetOrThrow(what: string, read: ReadResponse, now: () => number): TokenSet {
-  return TokenSet.fromResponse(jsonOrThrow(what, read, now), { now });
+  const body = jsonOrThrow(what, read, now);
+  try {
+    return TokenSet.fromResponse(body, { now });
+  } catch (error) {
+    throw redactedError(error, read.redactor);
+  }
+}
+
+/**
+ * `error` as it may be thrown on: itself when it holds no secret the request carried, else
+ * an {@link AuthError} of the same `code` with the message redacted and no cause.
+ */
+function redactedError(error: unknown, redactor: SecretRedactor | undefined): unknown {
+  if (!redactor || !AuthError.isInstance(error)) return error;
+  const message = redactor.redact(error.message);
+  const cause = error.cause instanceof Error ? error.cause.message : '';
+  if (message === error.message && redactor.redact(cause) === cause) return error;
+  const code = error.code;
+  if (TokenResponseError.isInstance(error))
+    return new TokenResponseError(message, { code: code as TokenResponseErrorCode });
+  return new AuthError(message, code);
 }
 
 function tryParseJson(text: string): unknown {
@@ -85,12 +157,4 @@ function isOAuthErrorBody(body: unknown): body is Record<string, unknown> & { er
     typeof (body as { error?: unknown }).error === 'string' &&
     (body as { error: string }).error !== ''
   );
-}
-
-/** `Retry-After` as milliseconds from now: delta-seconds or an HTTP date (RFC 9110 §10.2.3). */
-export function parseRetryAfter(value: string | null, now: () => number): number | undefined {
-  if (value === null || value.trim() === '') return undefined;
-  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now());
 }

@@ -3,15 +3,21 @@ import { isLoopbackHost } from '@auth/core';
 /** The default deadline of every request, in ms. */
 export const DEFAULT_TIMEOUT_MS = 10_000;
 
+/** The default cap on a response body, in bytes (1 MiB). */
+export const DEFAULT_MAX_RESPONSE_BYTES = 1_048_576;
+
 /**
  * Parses an endpoint URL and refuses plain `http:` except to loopback hosts (or when the
  * caller opted in with `allowInsecureHttp`): credentials must not cross a network in clear.
+ * Refuses user information (`https://user:password@host`) too: the URL ends up in cache
+ * keys, `describe()`, errors and events, so a password in it would leak everywhere.
  *
  * @param name - The option name, for the error.
  * @param value - The URL.
  * @param allowInsecureHttp - The loud opt-in.
  * @returns The URL.
- * @throws {TypeError} Not a URL, not http(s), or http to a non-loopback host.
+ * @throws {TypeError} Not a URL, not http(s), http to a non-loopback host, or user
+ *   information in the URL (the message never repeats the URL).
  */
 export function checkEndpointUrl(name: string, value: unknown, allowInsecureHttp = false): URL {
   let url: URL;
@@ -22,6 +28,10 @@ export function checkEndpointUrl(name: string, value: unknown, allowInsecureHttp
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:')
     throw new TypeError(`${name} must be an https: URL`);
+  if (url.username !== '' || url.password !== '')
+    throw new TypeError(
+      `${name} must not hold user information (user:password@); pass credentials as options`,
+    );
   if (url.protocol === 'http:' && !allowInsecureHttp && !isLoopbackHost(url.hostname)) {
     throw new TypeError(
       `${name} uses plain http: to a host that is not loopback; use https: or set allowInsecureHttp`,
@@ -39,6 +49,22 @@ export function positiveMs(name: string, value: number | undefined, fallback: nu
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)
     throw new TypeError(`${name} must be a positive number of milliseconds`);
+  return value;
+}
+
+/**
+ * Checks an optional size in bytes.
+ *
+ * @param name - The option name, for the error.
+ * @param value - The size.
+ * @param fallback - The default.
+ * @returns The size.
+ * @throws {TypeError} Not a positive integer.
+ */
+export function positiveBytes(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0)
+    throw new TypeError(`${name} must be a positive whole number of bytes`);
   return value;
 }
 

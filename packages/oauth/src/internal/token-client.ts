@@ -11,6 +11,7 @@ import { ClientAuthentication } from './client-auth.js';
 import { dpopHandle, isDPoPNonceChallenge } from './dpop.js';
 import { type CacheKeyParts, cacheKeyOf } from './grant-provider.js';
 import { jsonOrThrow, type ReadResponse, readResponse, tokenSetOrThrow } from './http-response.js';
+import { SecretRedactor } from './secret-redactor.js';
 
 /** Form parameters of a request; a list sends the parameter once per value (e.g. `resource`). */
 export type FormParams = Record<string, string | readonly string[] | undefined>;
@@ -112,7 +113,10 @@ export class TokenClient {
    * @param params - The grant's own parameters (they win over `extraParams`).
    * @param signal - The caller's abort signal.
    * @param send - The oauth4webapi request function.
-   * @returns The response, read in full.
+   * @returns The response, read in full (up to `maxResponseBytes`), with a redactor of every
+   *   secret the request carried (form values, `Authorization` credentials, the client
+   *   secret) for the error mapping.
+   * @throws {TokenResponseError} `token_response_too_large`: the body exceeds `maxResponseBytes`.
    */
   async post(
     endpoint: EndpointName,
@@ -137,20 +141,41 @@ export class TokenClient {
     const what = `the ${endpoint.replace(/_/g, ' ')}`;
     // DPoP proofs belong to token requests only (RFC 9449 §5).
     const dpop = endpoint === 'token_endpoint' ? this.#dpop : undefined;
+    const redactor = this.redactor();
+    // Sees each request as sent, client authentication included (oauth4webapi adds the
+    // Basic header or the client_secret / client_assertion parameters itself).
+    const observing: typeof fetch = (input, init) => {
+      redactor.addRequest(
+        init?.body instanceof URLSearchParams ? init.body : undefined,
+        new Headers(init?.headers).get('authorization'),
+      );
+      return (this.#fetch ?? fetch)(input, init);
+    };
     return withDeadline(what, this.server.timeoutMs, signal, async (deadline) => {
-      const attempt = async () =>
-        readResponse(
+      const attempt = async (): Promise<ReadResponse> => ({
+        ...(await readResponse(
           await send(as, client, auth, body, {
             signal: deadline,
             DPoP: dpop,
-            [oauth.customFetch]: this.#fetch,
+            [oauth.customFetch]: observing,
             [oauth.allowInsecureRequests]: true, // the URL policy was enforced when it was set
           }),
-        );
+          this.server.maxResponseBytes,
+        )),
+        redactor,
+      });
       const read = await attempt();
       // RFC 9449 §8: the handle has kept the DPoP-Nonce; one retry with it.
       return dpop !== undefined && isDPoPNonceChallenge(read) ? attempt() : read;
     });
+  }
+
+  /**
+   * A redactor of the secrets this client holds (the client secret); a request adds those
+   * it carries.
+   */
+  redactor(): SecretRedactor {
+    return new SecretRedactor([this.client.secret]);
   }
 
   /** Parses a non-token JSON response (device authorization), mapping errors like tokens. */
@@ -164,6 +189,7 @@ export class TokenClient {
       ...(this.server.issuer ? { issuer: this.server.issuer } : { tokenUrl: this.server.identity }),
       ...this.client.describe(),
       timeoutMs: this.server.timeoutMs,
+      maxResponseBytes: this.server.maxResponseBytes,
       extraParams: Object.keys(this.#extraParams).join(',') || undefined,
       dpopThumbprint: this.dpopThumbprint,
     };

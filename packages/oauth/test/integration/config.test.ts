@@ -1,18 +1,21 @@
-import { generateDPoPKeyPair, TokenManager } from '@auth/core';
+import { type DPoPKeyPair, generateDPoPKeyPair, TokenManager } from '@auth/core';
 import { type OidcTestBed, startOidcProvider } from '@auth/testing/oidc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { providerFromConfig, providerFromEnv } from '../../src/index.js';
 import { leakSurface } from './support.js';
 
 let bed: OidcTestBed;
+let dpop: DPoPKeyPair;
 beforeAll(async () => {
   bed = await startOidcProvider();
-});
+}, 120_000);
+beforeAll(async () => {
+  dpop = await generateDPoPKeyPair();
+}, 120_000);
 afterAll(() => bed.close());
 
 describe('providerFromConfig / providerFromEnv', () => {
   it('passes a DPoP key pair from the hooks to the provider', async () => {
-    const dpop = await generateDPoPKeyPair();
     const provider = providerFromConfig(
       { grant: 'client_credentials', issuer: bed.issuer, ...bed.clients.basic },
       { dpop },

@@ -12,12 +12,27 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { clientCredentials, passwordGrant, refreshTokenGrant } from '../../src/index.js';
 import { caught, leakSurface } from './support.js';
 
+/** Key generation takes what the machine gives it: once per file, with its own timeout. */
+const KEY_SETUP_TIMEOUT_MS = 120_000;
 let bed: OidcTestBed;
 let keyPair: DPoPKeyPair;
+let otherKeyPair: DPoPKeyPair;
+let extractableKeyPair: DPoPKeyPair;
+let plainPair: CryptoKeyPair;
 beforeAll(async () => {
   bed = await startOidcProvider({ accessTokenTtlSeconds: 300 });
-  keyPair = await generateDPoPKeyPair();
-});
+}, KEY_SETUP_TIMEOUT_MS);
+beforeAll(async () => {
+  [keyPair, otherKeyPair, extractableKeyPair] = await Promise.all([
+    generateDPoPKeyPair(),
+    generateDPoPKeyPair(),
+    generateDPoPKeyPair({ extractable: true }),
+  ]);
+  plainPair = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, [
+    'sign',
+    'verify',
+  ])) as CryptoKeyPair;
+}, KEY_SETUP_TIMEOUT_MS);
 afterAll(() => bed.close());
 afterEach(() => bed.requireDPoPNonce(false));
 
@@ -137,7 +152,7 @@ describe('the dpop option (RFC 9449) against oidc-provider', () => {
   });
 
   it('puts the key thumbprint in cacheKey and describe(), so different keys never share tokens', async () => {
-    const other = await generateDPoPKeyPair();
+    const other = otherKeyPair;
     const a = clientCredentials({ ...machine(), dpop: keyPair });
     const b = clientCredentials({ ...machine(), dpop: other });
     const plain = clientCredentials(machine());
@@ -148,7 +163,7 @@ describe('the dpop option (RFC 9449) against oidc-provider', () => {
   });
 
   it('processes sharing one imported key share the cache key', async () => {
-    const shared = await generateDPoPKeyPair({ extractable: true });
+    const shared = extractableKeyPair;
     const algorithm = { name: 'ECDSA', namedCurve: 'P-256' };
     const privateJwk = await crypto.subtle.exportKey('jwk', shared.privateKey);
     const publicJwk = await crypto.subtle.exportKey('jwk', shared.publicKey);
@@ -162,11 +177,6 @@ describe('the dpop option (RFC 9449) against oidc-provider', () => {
   });
 
   it('rejects a dpop value that is not a DPoP key pair at construction', async () => {
-    const plainPair = (await crypto.subtle.generateKey(
-      { name: 'ECDSA', namedCurve: 'P-256' },
-      false,
-      ['sign', 'verify'],
-    )) as CryptoKeyPair;
     expect(() => clientCredentials({ ...machine(), dpop: plainPair as DPoPKeyPair })).toThrow(
       /generateDPoPKeyPair\(\) or dpopKeyPair\(\)/,
     );
@@ -179,7 +189,7 @@ describe('the dpop option (RFC 9449) against oidc-provider', () => {
   });
 
   it('shows no private key or client secret in describe(), inspect, JSON or errors', async () => {
-    const exportable = await generateDPoPKeyPair({ extractable: true });
+    const exportable = extractableKeyPair;
     const { d } = (await crypto.subtle.exportKey('jwk', exportable.privateKey)) as { d: string };
     const { clientId } = bed.clients.basic;
     const provider = clientCredentials({

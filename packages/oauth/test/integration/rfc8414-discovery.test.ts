@@ -69,6 +69,7 @@ describe('RFC 8414 discovery for providers', () => {
       }),
     );
     expect(String(error)).toContain('AUTH_DISCOVERY (applies only with AUTH_ISSUER)');
-    expect(String(error)).toContain('AUTH_DISCOVERY "openid" (use oidc or oauth2)');
+    expect(String(error)).toContain('AUTH_DISCOVERY (use oidc or oauth2)');
+    expect(String(error)).not.toContain('openid'); // environment values are never echoed
   });
 });

@@ -213,3 +213,59 @@ describe('revokeToken (RFC 7009)', () => {
     ).rejects.toThrow(/issuer or revocationUrl/);
   });
 });
+
+describe('refreshTokenGrant with an access token handed in (access + refresh pair)', () => {
+  it('serves the given access token first, with no request, then refreshes it when due', async () => {
+    const start = await passwordGrant({ ...userClient(), ...alice, scope }).fetchToken();
+    const clock = manualClock();
+    const provider = refreshTokenGrant({
+      ...userClient(),
+      accessToken: start.accessToken,
+      refreshToken: start.refreshToken!,
+      expiresAt: clock.now() + 300_000,
+      now: clock.now,
+    });
+    const requestsBefore = bed.tokenRequests.length;
+    const { events, onEvent } = eventLog();
+    const manager = new TokenManager({ provider, now: clock.now, onEvent, refreshAheadMs: 0 });
+    const first = await manager.getToken();
+    expect(first.accessToken).toBe(start.accessToken);
+    expect(bed.tokenRequests.length).toBe(requestsBefore);
+    clock.advance(301_000);
+    const second = await manager.getToken();
+    expect(second.accessToken).not.toBe(start.accessToken);
+    expect(bed.tokenRequests.at(-1)?.grantType).toBe('refresh_token');
+    expect((await bed.inspectToken(second.accessToken))?.accountId).toBe('alice');
+    expect(events.map((event) => event.type)).toEqual(['token-fetched', 'token-refreshed']);
+    const surface = leakSurface(provider, provider.describe?.(), events);
+    expect(surface).not.toContain(start.accessToken);
+    expect(surface).not.toContain(start.refreshToken!);
+    expect(provider.describe?.()).toMatchObject({ accessToken: 'set', refreshToken: 'set' });
+    await manager.close();
+  });
+
+  it('an access token that has already expired is not served: the refresh token is redeemed', async () => {
+    const start = await passwordGrant({ ...userClient(), ...alice, scope }).fetchToken();
+    const clock = manualClock();
+    const provider = refreshTokenGrant({
+      ...userClient(),
+      accessToken: start.accessToken,
+      refreshToken: start.refreshToken!,
+      expiresAt: clock.now() - 1,
+      now: clock.now,
+    });
+    const tokens = await provider.fetchToken();
+    expect(tokens.accessToken).not.toBe(start.accessToken);
+    expect(bed.tokenRequests.at(-1)?.grantType).toBe('refresh_token');
+  });
+
+  it('refuses expiresAt without accessToken, and a time that is not a finite number, at construction', () => {
+    const base = { ...userClient(), refreshToken: 'r' };
+    expect(() => refreshTokenGrant({ ...base, expiresAt: Date.now() + 60_000 })).toThrow(
+      /expiresAt.*accessToken/,
+    );
+    expect(() => refreshTokenGrant({ ...base, accessToken: 'a', expiresAt: Number.NaN })).toThrow(
+      TypeError,
+    );
+  });
+});
