@@ -28,6 +28,12 @@ export interface EndpointOptions {
    * `token_response_too_large`. Default 1 MiB (1 048 576).
    */
   maxResponseBytes?: number;
+  /**
+   * Token types accepted besides `Bearer` and `DPoP`, for a server whose API expects another
+   * scheme (e.g. `['MAC']`). Any other `token_type` fails with `TokenResponseError` code
+   * `token_type_unsupported`, rather than being sent as `<type> <token>`. Default: none.
+   */
+  acceptTokenTypes?: readonly string[];
   /** Extra form parameters sent with every token request (grant parameters win). */
   extraParams?: Record<string, string>;
   /** Allow plain `http:` to a host that is not loopback. Default false: a loud opt-in. */

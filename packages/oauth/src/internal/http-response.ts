@@ -116,12 +116,18 @@ export function jsonOrThrow(what: string, read: ReadResponse, now: () => number)
  *
  * @throws {OAuthError} An RFC 6749 §5.2 error body.
  * @throws {TokenEndpointError} Any other failure (see {@link jsonOrThrow}).
- * @throws {TokenResponseError} A 2xx JSON body without a usable `access_token`.
+ * @throws {TokenResponseError} A 2xx JSON body without a usable `access_token`, with a token
+ *   that expired on arrival, or with a `token_type` not in Bearer, DPoP or `acceptTokenTypes`.
  */
-export function tokenSetOrThrow(what: string, read: ReadResponse, now: () => number): TokenSet {
+export function tokenSetOrThrow(
+  what: string,
+  read: ReadResponse,
+  now: () => number,
+  acceptTokenTypes?: readonly string[],
+): TokenSet {
   const body = jsonOrThrow(what, read, now);
   try {
-    return TokenSet.fromResponse(body, { now });
+    return TokenSet.fromResponse(body, { now, acceptTokenTypes });
   } catch (error) {
     throw redactedError(error, read.redactor);
   }

@@ -30,6 +30,7 @@ export class TokenClient {
   readonly client: ClientAuthentication;
   readonly #fetch: typeof fetch | undefined;
   readonly #extraParams: Record<string, string>;
+  readonly #acceptTokenTypes: readonly string[] | undefined;
   readonly #dpop: oauth.DPoPHandle | undefined;
   /** The JWK thumbprint of the DPoP key tokens are bound to, when `dpop` is set. */
   readonly dpopThumbprint: string | undefined;
@@ -56,6 +57,13 @@ export class TokenClient {
     )
       throw new TypeError(`${owner}: extraParams must be an object of strings`);
     this.#extraParams = { ...options.extraParams };
+    if (
+      options.acceptTokenTypes !== undefined &&
+      (!Array.isArray(options.acceptTokenTypes) ||
+        !options.acceptTokenTypes.every((type) => typeof type === 'string'))
+    )
+      throw new TypeError(`${owner}: acceptTokenTypes must be an array of token type names`);
+    this.#acceptTokenTypes = options.acceptTokenTypes;
     this.#dpop = options.dpop === undefined ? undefined : dpopHandle(owner, options.dpop);
     this.dpopThumbprint = options.dpop?.thumbprint;
   }
@@ -96,7 +104,7 @@ export class TokenClient {
       (as, client, auth, body, options) =>
         oauth.genericTokenEndpointRequest(as, client, auth, grantType, body, options),
     );
-    return tokenSetOrThrow('the token endpoint', read, this.now);
+    return tokenSetOrThrow('the token endpoint', read, this.now, this.#acceptTokenTypes);
   }
 
   /** Uses a refresh token (RFC 6749 §6). */
