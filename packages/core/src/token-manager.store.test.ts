@@ -43,7 +43,8 @@ describe('TokenManager: store faults are not outages', () => {
     const operations = events
       .filter((e) => e.type === 'store-error')
       .map((e) => 'operation' in e && e.operation);
-    expect(operations).toEqual(['get', 'lock', 'set']);
+    // A lock fault is ridden out twice (polling the store) before going on unlocked.
+    expect(operations).toEqual(['get', 'lock', 'get', 'lock', 'get', 'lock', 'set']);
     await expect(manager.clear()).resolves.toBeUndefined();
   });
 
@@ -174,6 +175,59 @@ describe('TokenManager: single flight across managers sharing a lock-capable sto
     }, 50);
     expect((await waiting).accessToken).toBe('from-holder');
     expect(state.fetches).toBe(0);
+  });
+
+  it('rides out a lock fault (a store timing out under load) instead of requesting its own token', async () => {
+    const clock = testClock();
+    const { provider, state } = scriptedProvider({ clock });
+    const inner = new MemoryTokenStore({ now: clock.now });
+    const held = await inner.acquireLock('scripted', 3_600_000); // another process is fetching
+    let lockCalls = 0;
+    const store: TokenStore = {
+      ...pollingStore(inner),
+      async acquireLock(key, ttlMs) {
+        lockCalls += 1;
+        if (lockCalls === 1) {
+          // The other process lands its token while this one's lock call times out.
+          await inner.set(
+            key,
+            new TokenSet({ accessToken: 'from-holder', expiresAt: clock.at(10_000_000) }),
+          );
+          await held?.release();
+          throw new TokenStoreError('Redis lock failed: no answer within 1000 ms', {
+            operation: 'lock',
+          });
+        }
+        return inner.acquireLock(key, ttlMs);
+      },
+    };
+    const events: TokenManagerEvent[] = [];
+    const manager = new TokenManager({
+      provider,
+      store,
+      now: clock.now,
+      onEvent: (e) => events.push(e),
+    });
+    expect((await manager.getToken()).accessToken).toBe('from-holder');
+    expect(state.fetches).toBe(0);
+    expect(events.filter((e) => e.type === 'store-error')).toHaveLength(1);
+  });
+
+  it('goes on without the lock once the store keeps failing, and still serves a token', async () => {
+    const clock = testClock();
+    const { provider, state } = scriptedProvider({ clock });
+    const events: TokenManagerEvent[] = [];
+    const manager = new TokenManager({
+      provider,
+      store: brokenStore(),
+      now: clock.now,
+      onEvent: (e) => events.push(e),
+    });
+    expect((await manager.getToken()).accessToken).toBe('fetched-1');
+    expect(state.fetches).toBe(1);
+    expect(events.filter((e) => e.type === 'store-error' && e.operation === 'lock')).toHaveLength(
+      3,
+    );
   });
 
   it('adopts a token another manager stored, without a request', async () => {

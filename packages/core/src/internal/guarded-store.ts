@@ -16,6 +16,8 @@ export type LockOutcome =
 
 const FIRST_POLL_MS = 25;
 const LONGEST_POLL_MS = 1_000;
+/** Lock faults in a row a waiter rides out (polling the store) before going on unlocked. */
+const LOCK_FAULTS_TOLERATED = 2;
 
 /**
  * A manager's view of its store for one key: every call is guarded so a store fault
@@ -74,14 +76,20 @@ export class GuardedStore {
     // store that wakes waiters early must not use up the budget faster than time passes.
     const giveUpAt = performance.now() + lockTtlMs;
     let pollMs = FIRST_POLL_MS;
+    let lockFaults = 0;
     for (;;) {
       const lock = await this.#guard('lock', () => store.acquireLock!(this.#key, lockTtlMs), null);
-      if (lock === null) return { kind: 'unlocked' };
       if (lock) return { kind: 'locked', lock };
+      // A fault (a timeout under load, a dropped connection) says nothing about who holds the
+      // lock: poll the store a little before going on without it, so a slow store does not
+      // cost a token request per process. A store that is down fails fast and soon goes unlocked.
+      if (lock === null && ++lockFaults > LOCK_FAULTS_TOLERATED) return { kind: 'unlocked' };
       const waitBudgetMs = giveUpAt - performance.now();
       if (waitBudgetMs <= 0) return { kind: 'gave-up' };
       const waitMs = Math.min(pollMs, waitBudgetMs);
-      if (store.waitForUpdate) {
+      if (lock === null) {
+        await abortableDelay(waitMs, signal);
+      } else if (store.waitForUpdate) {
         const woken = await this.#guard(
           'wait',
           () => store.waitForUpdate!(this.#key, { timeoutMs: waitMs, signal }),
