@@ -19,7 +19,7 @@ describe('encryptedStore', () => {
       refreshToken: REFRESH,
       expiresAt: 4e12,
       scope: 's',
-      issuedAt: 1,
+      issuedAt: 1e12,
     });
     await store.set('k', tokens);
     expect((await store.get('k'))?.serialize()).toEqual(tokens.serialize());

@@ -58,6 +58,7 @@ export type {
   RefreshFailedEvent,
   SessionExpiredEvent,
   StoreErrorEvent,
+  TokenKeptEvent,
   TokenManagerEvent,
   TokenManagerEventBase,
   TokenObtainedEvent,

@@ -1,23 +1,28 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryTokenStore } from './memory-token-store.js';
-import { testClock } from './testing/scripted-provider.js';
+import { TEST_EPOCH as T, testClock } from './testing/scripted-provider.js';
 import { TokenSet } from './token-set.js';
 import { keepUntil } from './token-store.js';
 
 describe('keepUntil', () => {
   it('keeps tokens until the refresh token lapses, else the access token', () => {
-    expect(keepUntil(new TokenSet({ accessToken: 'a', expiresAt: 5 }))).toBe(5);
+    expect(keepUntil(new TokenSet({ accessToken: 'a', expiresAt: T + 5 }))).toBe(T + 5);
     expect(
       keepUntil(
-        new TokenSet({ accessToken: 'a', expiresAt: 5, refreshToken: 'r', refreshExpiresAt: 9 }),
+        new TokenSet({
+          accessToken: 'a',
+          expiresAt: T + 5,
+          refreshToken: 'r',
+          refreshExpiresAt: T + 9,
+        }),
       ),
-    ).toBe(9);
+    ).toBe(T + 9);
     expect(keepUntil(new TokenSet({ accessToken: 'a' }))).toBeUndefined();
   });
 
   it('keeps a refresh token of unknown lifetime without a deadline', () => {
     expect(
-      keepUntil(new TokenSet({ accessToken: 'a', expiresAt: 5, refreshToken: 'r' })),
+      keepUntil(new TokenSet({ accessToken: 'a', expiresAt: T + 5, refreshToken: 'r' })),
     ).toBeUndefined();
   });
 });
@@ -36,7 +41,7 @@ describe('MemoryTokenStore', () => {
   it('drops an entry once keepUntil has passed', async () => {
     const clock = testClock(0);
     const store = new MemoryTokenStore({ now: clock.now });
-    await store.set('k', new TokenSet({ accessToken: 'a', expiresAt: 100 }));
+    await store.set('k', new TokenSet({ accessToken: 'a', expiresAt: clock.at(100) }));
     clock.set(99);
     expect(await store.get('k')).toBeDefined();
     clock.set(100);

@@ -1,3 +1,4 @@
+import { isoTime } from './internal/iso-time.js';
 import { readJwtTimes } from './internal/jwt.js';
 import { inspectSymbol } from './internal/redaction.js';
 import { sha256Hex } from './internal/sha256.js';
@@ -34,8 +35,7 @@ export function staticToken(token: string, options: StaticTokenOptions = {}): To
   const describe = (): ProviderDescription => ({
     type: 'static',
     token: 'set',
-    expiresAt:
-      tokens.expiresAt === undefined ? undefined : new Date(tokens.expiresAt).toISOString(),
+    expiresAt: tokens.expiresAt === undefined ? undefined : isoTime(tokens.expiresAt),
   });
   return {
     cacheKey,

@@ -39,6 +39,27 @@ export interface RefreshFailedEvent extends TokenManagerEventBase {
   retryInMs: number | undefined;
 }
 
+/**
+ * Renewal failed with a transient error (network, 5xx, 429, a timeout), and the manager
+ * keeps serving the current token, which has not expired, while it retries in the
+ * background: the expiry skew is a renewal margin, not a wall. Callers see an error only
+ * once the token has truly expired or the API rejected it.
+ */
+export interface TokenKeptEvent extends TokenManagerEventBase {
+  /** Marks a token kept in service through a failed renewal. */
+  type: 'token-kept';
+  /** The kept token's {@link TokenSet.fingerprint}. */
+  fingerprint: string;
+  /** When the kept token expires (epoch ms), or `undefined` when it does not say. */
+  expiresAt: number | undefined;
+  /** How long the kept token has left (ms), or `undefined` when it does not expire. */
+  remainingMs: number | undefined;
+  /** When the manager tries again (ms from now): the next call after it starts the attempt. */
+  nextAttemptInMs: number;
+  /** Why renewal failed; its message and fields hold no secret. */
+  error: Error;
+}
+
 /** The store failed; the manager carried on from memory. */
 export interface StoreErrorEvent extends TokenManagerEventBase {
   /** Marks a failed store operation. */
@@ -72,6 +93,7 @@ export interface SessionExpiredEvent extends TokenManagerEventBase {
 export type TokenManagerEvent =
   | TokenObtainedEvent
   | RefreshFailedEvent
+  | TokenKeptEvent
   | StoreErrorEvent
   | LockWaitEvent
   | SessionExpiredEvent;

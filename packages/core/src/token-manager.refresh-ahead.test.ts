@@ -141,7 +141,10 @@ describe('TokenManager: failure tolerance', () => {
     };
     clock.set(USABLE_UNTIL - 1);
     expect((await manager.getToken()).accessToken).toBe('fetched-1');
+    // The skew is a renewal margin, not a wall: the unexpired token is kept in service.
     clock.set(USABLE_UNTIL);
+    expect((await manager.getToken()).accessToken).toBe('fetched-1');
+    clock.set(LIFETIME);
     const error = await manager.getToken().catch((e: unknown) => e);
     expect(AuthenticationError.isInstance(error)).toBe(true);
     expect((error as AuthenticationError).cause).toBe(outage);

@@ -1,6 +1,14 @@
 import { abortableDelay } from './abortable-delay.js';
-import { AuthError, AuthenticationError, OAuthError, SessionExpiredError } from './errors.js';
+import {
+  AuthError,
+  AuthenticationError,
+  OAuthError,
+  SessionExpiredError,
+  TokenResponseError,
+} from './errors.js';
+import { FailureHold } from './internal/failure-hold.js';
 import { GuardedStore } from './internal/guarded-store.js';
+import { isoTime } from './internal/iso-time.js';
 import { inspectSymbol } from './internal/redaction.js';
 import {
   classifyFailure,
@@ -98,6 +106,9 @@ export class TokenManager {
   #flight: Flight | undefined;
   #backgroundAttempts = 0;
   #nextBackgroundAttemptAt = Number.NEGATIVE_INFINITY;
+  /** Set when renewal failed transiently: the current token is served up to its real expiry. */
+  #renewalFailing = false;
+  readonly #failureHold = new FailureHold();
 
   /**
    * @param options - See {@link TokenManagerOptions}.
@@ -188,6 +199,7 @@ export class TokenManager {
    */
   async forceRefresh(options: ForceRefreshOptions = {}): Promise<TokenSet> {
     this.#assertOpen();
+    this.#failureHold.reset();
     const { rejected } = options;
     const rejectedToken = typeof rejected === 'string' ? rejected : rejected?.accessToken;
     const current = this.#tokens;
@@ -212,6 +224,7 @@ export class TokenManager {
   async clear(): Promise<void> {
     this.#tokens = undefined;
     this.#rejectedToken = undefined;
+    this.#failureHold.reset();
     await this.#store.delete();
   }
 
@@ -228,9 +241,7 @@ export class TokenManager {
       ...prefixed('provider.', this.#provider.describe?.() ?? {}),
       hasToken: this.#tokens !== undefined,
       expiresAt:
-        this.#tokens?.expiresAt === undefined
-          ? undefined
-          : new Date(this.#tokens.expiresAt).toISOString(),
+        this.#tokens?.expiresAt === undefined ? undefined : isoTime(this.#tokens.expiresAt),
     };
   }
 
@@ -244,12 +255,22 @@ export class TokenManager {
     return `TokenManager ${JSON.stringify(this.describe())}`;
   }
 
+  /**
+   * Served while outside the expiry skew; inside it only while renewal is failing
+   * transiently and the token has not actually expired (the skew is a renewal margin, not
+   * a wall). A token the API rejected is never served.
+   */
   #isServable(now: number): boolean {
-    return (
-      this.#tokens !== undefined &&
-      now < this.#schedule.usableUntil &&
-      this.#tokens.accessToken !== this.#rejectedToken
-    );
+    const tokens = this.#tokens;
+    if (tokens === undefined || tokens.accessToken === this.#rejectedToken) return false;
+    return now < this.#schedule.usableUntil || (this.#renewalFailing && !hasExpired(tokens, now));
+  }
+
+  /** The token to keep serving after a transient renewal failure: the current one, unless it expired or was rejected. */
+  #fallbackToken(now: number): TokenSet | undefined {
+    const tokens = this.#tokens;
+    if (tokens === undefined || tokens.accessToken === this.#rejectedToken) return undefined;
+    return hasExpired(tokens, now) ? undefined : tokens;
   }
 
   /** Whether a token from the store may be served instead of requesting one. */
@@ -268,31 +289,84 @@ export class TokenManager {
 
   #refreshInBackground(now: number): void {
     if (this.#flight || now < this.#nextBackgroundAttemptAt) return;
-    // Success resets the backoff in #install; a failure schedules the next attempt.
-    this.#startFlight(true).promise.catch((error: unknown) => {
-      const failure = classifyFailure(error);
-      this.#backgroundAttempts += 1;
-      this.#nextBackgroundAttemptAt = failure.retryable
-        ? this.#now() + retryDelayMs(this.#retry, this.#backgroundAttempts, failure, Math.random())
-        : Number.POSITIVE_INFINITY;
-    });
+    // Success resets the backoff in #install; a failure scheduled the next attempt in #afterFailure.
+    this.#startFlight(true).promise.catch(() => {});
   }
 
-  /** Joins the flight in progress or starts one; a caller that needs a token retries in the foreground if a background flight fails. */
+  /**
+   * Joins the flight in progress or starts one; a caller that needs a token retries in the
+   * foreground if a background flight fails. While a permanent failure is held, a new
+   * flight is not started: the caller gets the held error without a request.
+   */
   #join(): Promise<TokenSet> {
-    const flight = this.#flight ?? this.#startFlight(false);
+    let flight = this.#flight;
+    if (!flight) {
+      const held = this.#failureHold.held(this.#now());
+      if (held) return Promise.reject(held.error);
+      flight = this.#startFlight(false);
+    }
     return flight.background ? flight.promise.catch(() => this.#join()) : flight.promise;
   }
 
   #startFlight(background: boolean): Flight {
     const flight: Flight = {
       background,
-      promise: this.#obtain(background).finally(() => {
-        if (this.#flight === flight) this.#flight = undefined;
-      }),
+      promise: this.#obtain(background)
+        .catch((error: unknown) => this.#afterFailure(error, background))
+        .finally(() => {
+          if (this.#flight === flight) this.#flight = undefined;
+        }),
     };
     this.#flight = flight;
     return flight;
+  }
+
+  /**
+   * After a flight failed: on a transient failure with a token that has not expired, keep
+   * serving it (event `token-kept`) and retry in the background with backoff; on a
+   * permanent failure of a caller's request, share it for a while ({@link FailureHold}).
+   * Otherwise the error goes to the callers.
+   */
+  #afterFailure(error: unknown, background: boolean): TokenSet {
+    const now = this.#now();
+    const closed = this.#closing.signal.aborted;
+    const failure = classifyFailure(error);
+    const sessionOver = SessionExpiredError.isInstance(error);
+    if (!closed && !sessionOver && failure.retryable) {
+      this.#backgroundAttempts += 1;
+      const kept = this.#fallbackToken(now);
+      const retryInMs = this.#backgroundRetryDelayMs(failure, kept, now);
+      this.#nextBackgroundAttemptAt = now + retryInMs;
+      if (kept) {
+        this.#renewalFailing = true;
+        this.#emit({
+          type: 'token-kept',
+          fingerprint: kept.fingerprint,
+          expiresAt: kept.expiresAt,
+          remainingMs: kept.expiresAt === undefined ? undefined : kept.expiresAt - now,
+          nextAttemptInMs: retryInMs,
+          error: asError(error),
+        });
+        return kept;
+      }
+    } else if (background) {
+      this.#backgroundAttempts += 1;
+      this.#nextBackgroundAttemptAt = Number.POSITIVE_INFINITY;
+    } else if (!closed && !sessionOver) {
+      this.#failureHold.hold(error, now);
+    }
+    throw error;
+  }
+
+  /** Backoff for the next background attempt; without a `Retry-After`, at most half of what is left of the kept token, so a retry comes before it expires. */
+  #backgroundRetryDelayMs(
+    failure: ReturnType<typeof classifyFailure>,
+    kept: TokenSet | undefined,
+    now: number,
+  ): number {
+    const delay = retryDelayMs(this.#retry, this.#backgroundAttempts, failure, Math.random());
+    if (failure.retryAfterMs !== undefined || kept?.expiresAt === undefined) return delay;
+    return Math.min(delay, Math.max(0, (kept.expiresAt - now) / 2));
   }
 
   /** One flight: store, then lock (or the other holder's result), store again, then the provider. */
@@ -327,7 +401,9 @@ export class TokenManager {
   }
 
   async #requestWithRetry(base: TokenSet | undefined, background: boolean): Promise<Obtained> {
-    const maxAttempts = background ? 1 : this.#retry.maxAttempts;
+    // With a token to fall back on, one attempt: further ones run in the background.
+    const maxAttempts =
+      background || this.#fallbackToken(this.#now()) ? 1 : this.#retry.maxAttempts;
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.#request(base);
@@ -367,7 +443,7 @@ export class TokenManager {
               refreshExpiresAt: base.refreshExpiresAt,
             });
         return {
-          tokens: withIssuedAt(tokens, startedAt),
+          tokens: this.#checkedOnArrival(tokens, startedAt),
           source: 'refreshed',
           durationMs: this.#now() - startedAt,
         };
@@ -388,7 +464,7 @@ export class TokenManager {
     try {
       const tokens = await provider.fetchToken({ signal });
       return {
-        tokens: withIssuedAt(tokens, startedAt),
+        tokens: this.#checkedOnArrival(tokens, startedAt),
         source: 'fetched',
         durationMs: this.#now() - startedAt,
       };
@@ -396,6 +472,23 @@ export class TokenManager {
       if (!canReauthenticate && isInvalidGrant(error)) return this.#endSession(error);
       throw error;
     }
+  }
+
+  /**
+   * A token from the provider, with `issuedAt` set when it had none; one that had expired
+   * by the time it arrived is refused, never served.
+   *
+   * @throws {TokenResponseError} With code `token_expired`.
+   */
+  #checkedOnArrival(tokens: TokenSet, requestedAt: number): TokenSet {
+    const now = this.#now();
+    if (hasExpired(tokens, now)) {
+      throw new TokenResponseError(
+        `the token from the provider expired at ${isoTime(tokens.expiresAt ?? now)}, before it arrived`,
+        { code: 'token_expired' },
+      );
+    }
+    return tokens.issuedAt === undefined ? tokens.with({ issuedAt: requestedAt }) : tokens;
   }
 
   async #endSession(cause: unknown): Promise<never> {
@@ -411,6 +504,8 @@ export class TokenManager {
     this.#schedule = scheduleFor(tokens, this.#timing, Math.random());
     this.#backgroundAttempts = 0;
     this.#nextBackgroundAttemptAt = Number.NEGATIVE_INFINITY;
+    this.#renewalFailing = false;
+    this.#failureHold.reset();
     const type =
       source === 'store'
         ? 'token-adopted'
@@ -472,8 +567,9 @@ function isInvalidGrant(error: unknown): boolean {
   return OAuthError.isInstance(error) && error.error === 'invalid_grant';
 }
 
-function withIssuedAt(tokens: TokenSet, obtainedAt: number): TokenSet {
-  return tokens.issuedAt === undefined ? tokens.with({ issuedAt: obtainedAt }) : tokens;
+/** Whether the access token has actually expired (not just entered the skew). */
+function hasExpired(tokens: TokenSet, now: number): boolean {
+  return tokens.expiresAt !== undefined && now >= tokens.expiresAt;
 }
 
 /** The token set to refresh from: the store's (it may hold a rotation) unless only memory has a refresh token. */

@@ -6,6 +6,8 @@ import { TokenSet } from './token-set.js';
 const SECRET = 'sEcReT-access-token-value';
 const REFRESH = 'sEcReT-refresh-token-value';
 const ID_TOKEN = 'sEcReT.id.token';
+/** An epoch-milliseconds instant the tests count from (2023-11-14). */
+const T = 1_700_000_000_000;
 
 function jwt(claims: Record<string, unknown>): string {
   const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -56,7 +58,7 @@ describe('TokenSet construction', () => {
   });
 
   it('is immutable', () => {
-    const tokens = new TokenSet({ accessToken: 'abc', expiresAt: 10 });
+    const tokens = new TokenSet({ accessToken: 'abc', expiresAt: T + 10 });
     expect(() => {
       (tokens as { expiresAt: number }).expiresAt = 20;
     }).toThrow(TypeError);
@@ -64,7 +66,7 @@ describe('TokenSet construction', () => {
 });
 
 describe('TokenSet.fromResponse (RFC 6749 §5.1)', () => {
-  const now = () => 1_000_000;
+  const now = () => T;
 
   it('turns expires_in seconds into an absolute expiry and records issuedAt', () => {
     const tokens = TokenSet.fromResponse(
@@ -81,10 +83,10 @@ describe('TokenSet.fromResponse (RFC 6749 §5.1)', () => {
     );
     expect(tokens).toMatchObject({
       tokenType: 'Bearer',
-      expiresAt: 1_000_000 + 3_600_000,
-      refreshExpiresAt: 1_000_000 + 7_200_000,
+      expiresAt: T + 3_600_000,
+      refreshExpiresAt: T + 7_200_000,
       scope: 'a b',
-      issuedAt: 1_000_000,
+      issuedAt: T,
     });
     expect(tokens.refreshToken).toBe('r');
     expect(tokens.idToken).toBe('i.d.t');
@@ -93,18 +95,18 @@ describe('TokenSet.fromResponse (RFC 6749 §5.1)', () => {
   it('accepts expires_in as a numeric string', () => {
     expect(
       TokenSet.fromResponse({ access_token: 'abc', expires_in: '60' }, { now }).expiresAt,
-    ).toBe(1_060_000);
+    ).toBe(T + 60_000);
   });
 
   it('takes the expiry from a JWT exp claim when expires_in is absent', () => {
-    const token = jwt({ exp: 2_000, sub: 'x' });
-    expect(TokenSet.fromResponse({ access_token: token }, { now }).expiresAt).toBe(2_000_000);
+    const token = jwt({ exp: T / 1000 + 2_000, sub: 'x' });
+    expect(TokenSet.fromResponse({ access_token: token }, { now }).expiresAt).toBe(T + 2_000_000);
   });
 
   it('prefers expires_in over the JWT exp claim', () => {
-    const token = jwt({ exp: 2_000 });
+    const token = jwt({ exp: T / 1000 + 2_000 });
     expect(TokenSet.fromResponse({ access_token: token, expires_in: 10 }, { now }).expiresAt).toBe(
-      1_010_000,
+      T + 10_000,
     );
   });
 
@@ -117,7 +119,7 @@ describe('TokenSet.fromResponse (RFC 6749 §5.1)', () => {
     ['an empty access_token', { access_token: '' }],
     ['a non-string access_token', { access_token: 42 }],
     ['a non-numeric expires_in', { access_token: 'abc', expires_in: 'soon' }],
-    ['a negative expires_in', { access_token: 'abc', expires_in: -5 }],
+    ['a negative refresh_expires_in', { access_token: 'abc', refresh_expires_in: -5 }],
     ['a non-string refresh_token', { access_token: 'abc', refresh_token: 7 }],
     ['an access token with whitespace', { access_token: 'a b' }],
   ])('throws TokenResponseError for %s', (_, body) => {
@@ -142,24 +144,110 @@ describe('TokenSet.fromResponse (RFC 6749 §5.1)', () => {
   });
 });
 
+describe('TokenSet.fromResponse: tokens that cannot be served', () => {
+  const now = () => T;
+  const codeOf = (
+    body: unknown,
+    options: Parameters<typeof TokenSet.fromResponse>[1] = { now },
+  ) => {
+    try {
+      TokenSet.fromResponse(body, options);
+    } catch (error) {
+      if (TokenResponseError.isInstance(error)) return { code: error.code, message: error.message };
+      throw error;
+    }
+    return undefined;
+  };
+
+  it.each([0, -5, '0', '-5'])(
+    'refuses expires_in %j with code token_expired: the token expired on arrival',
+    (expiresIn) => {
+      expect(codeOf({ access_token: 'abc', expires_in: expiresIn })?.code).toBe('token_expired');
+    },
+  );
+
+  it('refuses a JWT access token whose exp has passed (no expires_in), naming when it expired', () => {
+    const expired = jwt({ exp: T / 1000 - 60 });
+    const refused = codeOf({ access_token: expired });
+    expect(refused?.code).toBe('token_expired');
+    expect(refused?.message).toContain(new Date(T - 60_000).toISOString());
+    expect(refused?.message).not.toContain(expired);
+  });
+
+  it('refuses a token_type other than Bearer or DPoP unless acceptTokenTypes allows it', () => {
+    expect(codeOf({ access_token: 'abc', token_type: 'mac' })?.code).toBe('token_type_unsupported');
+    expect(codeOf({ access_token: 'abc', token_type: 'Basic' })?.code).toBe(
+      'token_type_unsupported',
+    );
+    const mac = TokenSet.fromResponse(
+      { access_token: 'abc', token_type: 'mac' },
+      { now, acceptTokenTypes: ['MAC'] },
+    );
+    expect(mac.authorizationHeader).toBe('mac abc');
+    expect(TokenSet.fromResponse({ access_token: 'abc', token_type: 'DPOP' }).tokenType).toBe(
+      'DPoP',
+    );
+  });
+
+  it('reads refresh_expires_in 0 as a refresh token without a set lifetime (Keycloak offline tokens)', () => {
+    const tokens = TokenSet.fromResponse(
+      { access_token: 'abc', refresh_token: 'r', refresh_expires_in: 0, expires_in: 60 },
+      { now },
+    );
+    expect(tokens.refreshExpiresAt).toBeUndefined();
+    expect(tokens.isRefreshValid(0, T + 1e9)).toBe(true);
+  });
+
+  it.each([1e13, 1e300, '99999999999999999999'])(
+    'clamps expires_in %j beyond what Date represents, so printing the token never throws',
+    (expiresIn) => {
+      const tokens = TokenSet.fromResponse({ access_token: 'abc', expires_in: expiresIn }, { now });
+      expect(tokens.expiresAt).toBe(8.64e15);
+      expect(String(tokens)).toContain('+275760-09-13T00:00:00.000Z');
+      expect(() => JSON.stringify(tokens)).not.toThrow();
+      expect(() => inspect(tokens)).not.toThrow();
+      expect(tokens.isAccessValid(30_000, T)).toBe(true);
+    },
+  );
+});
+
+describe('TokenSet times are epoch milliseconds', () => {
+  it.each(['expiresAt', 'refreshExpiresAt', 'issuedAt'] as const)(
+    'rejects a %s that can only be epoch seconds, saying times are milliseconds',
+    (field) => {
+      const seconds = Math.floor(T / 1000) + 3600;
+      expect(() => new TokenSet({ accessToken: 'abc', [field]: seconds })).toThrow(
+        /epoch milliseconds \(multiply seconds by 1000\)/,
+      );
+      expect(() => new TokenSet({ accessToken: 'abc', [field]: seconds * 1000 })).not.toThrow();
+    },
+  );
+
+  it('clamps times beyond what Date represents', () => {
+    const tokens = new TokenSet({ accessToken: 'abc', expiresAt: 1e20, refreshExpiresAt: 9e15 });
+    expect(tokens.expiresAt).toBe(8.64e15);
+    expect(JSON.parse(JSON.stringify(tokens)).refreshExpiresAt).toBe('+275760-09-13T00:00:00.000Z');
+  });
+});
+
 describe('TokenSet validity', () => {
   const tokens = new TokenSet({
     accessToken: 'abc',
-    expiresAt: 10_000,
+    expiresAt: T + 10_000,
     refreshToken: 'r',
-    refreshExpiresAt: 20_000,
+    refreshExpiresAt: T + 20_000,
   });
 
   it('is valid until skewMs before expiry', () => {
-    expect(tokens.isAccessValid(1_000, 8_999)).toBe(true);
-    expect(tokens.isAccessValid(1_000, 9_000)).toBe(false);
-    expect(tokens.isAccessValid(0, 9_999)).toBe(true);
-    expect(tokens.isAccessValid(0, 10_000)).toBe(false);
+    expect(tokens.isAccessValid(1_000, T + 8_999)).toBe(true);
+    expect(tokens.isAccessValid(1_000, T + 9_000)).toBe(false);
+    expect(tokens.isAccessValid(0, T + 9_999)).toBe(true);
+    expect(tokens.isAccessValid(0, T + 10_000)).toBe(false);
   });
 
   it('checks the refresh token the same way, and is false without one', () => {
-    expect(tokens.isRefreshValid(0, 19_999)).toBe(true);
-    expect(tokens.isRefreshValid(0, 20_000)).toBe(false);
+    expect(tokens.isRefreshValid(0, T + 19_999)).toBe(true);
+    expect(tokens.isRefreshValid(0, T + 20_000)).toBe(false);
     expect(new TokenSet({ accessToken: 'abc' }).isRefreshValid()).toBe(false);
   });
 
@@ -174,7 +262,7 @@ describe('TokenSet fingerprint', () => {
   it('is a short stable tag that differs between tokens and does not contain the token', () => {
     const a = new TokenSet({ accessToken: SECRET });
     expect(a.fingerprint).toMatch(/^[0-9a-f]{12}$/);
-    expect(new TokenSet({ accessToken: SECRET, expiresAt: 5 }).fingerprint).toBe(a.fingerprint);
+    expect(new TokenSet({ accessToken: SECRET, expiresAt: T + 5 }).fingerprint).toBe(a.fingerprint);
     expect(new TokenSet({ accessToken: `${SECRET}x` }).fingerprint).not.toBe(a.fingerprint);
     expect(SECRET).not.toContain(a.fingerprint);
   });
@@ -222,12 +310,12 @@ describe('TokenSet serialize/deserialize', () => {
     const init = {
       accessToken: 'a',
       tokenType: 'DPoP',
-      expiresAt: 1,
+      expiresAt: T + 1,
       refreshToken: 'r',
-      refreshExpiresAt: 2,
+      refreshExpiresAt: T + 2,
       idToken: 'i',
       scope: 's',
-      issuedAt: 0,
+      issuedAt: T,
     };
     const data = new TokenSet(init).serialize();
     expect(data).toEqual({ version: 1, ...init });

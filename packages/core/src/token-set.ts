@@ -1,5 +1,6 @@
 import { TokenResponseError, TokenSetFormatError } from './errors.js';
 import { hasControlCharacter, isHeaderToken, isVisibleAscii } from './internal/header-values.js';
+import { isoTime, LATEST_EPOCH_MS } from './internal/iso-time.js';
 import { readJwtTimes } from './internal/jwt.js';
 import { inspectSymbol } from './internal/redaction.js';
 import { sha256Hex } from './internal/sha256.js';
@@ -53,9 +54,22 @@ export interface RedactedTokenSet {
   hasIdToken: boolean;
 }
 
-const KNOWN_SCHEMES: Record<string, string> = { bearer: 'Bearer', dpop: 'DPoP', mac: 'MAC' };
+/** Options of {@link TokenSet.fromResponse}. */
+export interface TokenResponseOptions {
+  /** The clock, for turning `expires_in` into an instant. Default `Date.now`. */
+  now?: () => number;
+  /**
+   * Token types accepted besides `Bearer` and `DPoP` (compared case-insensitively), e.g.
+   * `['MAC']` for a server whose API expects that scheme. Default: none.
+   */
+  acceptTokenTypes?: readonly string[];
+}
+
+const KNOWN_SCHEMES: Record<string, string> = { bearer: 'Bearer', dpop: 'DPoP' };
 const SERIALIZED_VERSION = 1;
 const FINGERPRINT_LENGTH = 12;
+/** Epoch milliseconds below this can only be epoch seconds (10^12 ms is September 2001). */
+const SMALLEST_EPOCH_MS = 1e12;
 
 /**
  * An immutable set of tokens from one grant: the access token, its type and expiry, and
@@ -96,7 +110,10 @@ export class TokenSet {
   /**
    * @param init - The tokens and their times.
    * @throws {TypeError} An empty access token, one with whitespace or control characters,
-   *   an invalid token type, or a time that is not a finite number.
+   *   an invalid token type, a time that is not a finite number, or a time below 10^12,
+   *   which can only be epoch seconds (times are epoch milliseconds: multiply seconds by
+   *   1000). Times beyond what `Date` represents are clamped to its last instant, so
+   *   printing a token never throws.
    */
   constructor(init: TokenSetInit) {
     if (typeof init !== 'object' || init === null) throw new TypeError('TokenSet needs an object');
@@ -137,15 +154,24 @@ export class TokenSet {
   /**
    * Parses an RFC 6749 §5.1 token response. `expires_in` may be a number or a numeric
    * string; without it, a JWT access token's `exp` claim (decoded, not verified) sets the
-   * expiry.
+   * expiry. A token that has already expired on arrival is refused, never returned.
    *
    * @param body - The parsed JSON body of a successful token response.
-   * @param options - `now`: the clock, for turning `expires_in` into an instant.
+   * @param options - `now`: the clock; `acceptTokenTypes`: schemes allowed besides Bearer and DPoP.
    * @returns The token set, with `issuedAt` set to `now()`.
-   * @throws {TokenResponseError} No `access_token`, or a field of the wrong type or value.
+   * @throws {TokenResponseError} With code `token_response_invalid`: no `access_token`, or a
+   *   field of the wrong type or value; `token_expired`: `expires_in` ≤ 0, or a JWT `exp`
+   *   that has passed; `token_type_unsupported`: a `token_type` other than Bearer or DPoP
+   *   that is not in `acceptTokenTypes`.
    * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.1
+   * @example
+   * ```ts
+   * import { TokenSet } from '@auth/core';
+   *
+   * TokenSet.fromResponse({ access_token: 'abc', token_type: 'MAC' }, { acceptTokenTypes: ['MAC'] });
+   * ```
    */
-  static fromResponse(body: unknown, options: { now?: () => number } = {}): TokenSet {
+  static fromResponse(body: unknown, options: TokenResponseOptions = {}): TokenSet {
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
       throw new TokenResponseError('token response is not a JSON object');
     }
@@ -155,15 +181,31 @@ export class TokenSet {
     if (typeof accessToken !== 'string' || accessToken === '') {
       throw new TokenResponseError('token response has no "access_token"');
     }
-    const tokenType = optionalString(fields, 'token_type');
+    const tokenType = acceptedTokenType(
+      optionalString(fields, 'token_type'),
+      options.acceptTokenTypes,
+    );
     const expiresIn = optionalSeconds(fields, 'expires_in');
-    const refreshExpiresIn = optionalSeconds(fields, 'refresh_expires_in');
-    const jwtTimes = expiresIn === undefined ? readJwtTimes(accessToken) : undefined;
+    if (expiresIn !== undefined && expiresIn <= 0) {
+      throw new TokenResponseError(
+        `token response has "expires_in" ${expiresIn}: the token expired on arrival`,
+        { code: 'token_expired' },
+      );
+    }
+    const refreshExpiresIn = refreshLifetime(optionalSeconds(fields, 'refresh_expires_in'));
+    const jwtExpiresAt = expiresIn === undefined ? readJwtTimes(accessToken)?.expiresAt : undefined;
+    if (jwtExpiresAt !== undefined && jwtExpiresAt <= now) {
+      throw new TokenResponseError(
+        `token response holds a JWT access token that expired at ${isoTime(jwtExpiresAt)}, before it arrived`,
+        { code: 'token_expired' },
+      );
+    }
+    let tokens: TokenSet;
     try {
-      return new TokenSet({
+      tokens = new TokenSet({
         accessToken,
-        tokenType: tokenType ?? 'Bearer',
-        expiresAt: expiresIn === undefined ? jwtTimes?.expiresAt : now + expiresIn * 1000,
+        tokenType,
+        expiresAt: expiresIn === undefined ? jwtExpiresAt : now + expiresIn * 1000,
         refreshToken: optionalString(fields, 'refresh_token'),
         refreshExpiresAt:
           refreshExpiresIn === undefined ? undefined : now + refreshExpiresIn * 1000,
@@ -176,6 +218,7 @@ export class TokenSet {
         cause: error,
       });
     }
+    return tokens;
   }
 
   /**
@@ -314,9 +357,8 @@ export class TokenSet {
       hasRefreshToken: this.#refreshToken !== undefined,
       hasIdToken: this.#idToken !== undefined,
     };
-    if (this.expiresAt !== undefined) view.expiresAt = new Date(this.expiresAt).toISOString();
-    if (this.refreshExpiresAt !== undefined)
-      view.refreshExpiresAt = new Date(this.refreshExpiresAt).toISOString();
+    if (this.expiresAt !== undefined) view.expiresAt = isoTime(this.expiresAt);
+    if (this.refreshExpiresAt !== undefined) view.refreshExpiresAt = isoTime(this.refreshExpiresAt);
     if (this.scope !== undefined) view.scope = this.scope;
     return view;
   }
@@ -324,9 +366,7 @@ export class TokenSet {
   /** A redacted one-line summary, e.g. `TokenSet(Bearer, expires 2026-01-01T00:00:00.000Z)`. */
   toString(): string {
     const expiry =
-      this.expiresAt === undefined
-        ? 'no expiry'
-        : `expires ${new Date(this.expiresAt).toISOString()}`;
+      this.expiresAt === undefined ? 'no expiry' : `expires ${isoTime(this.expiresAt)}`;
     const scope = this.scope === undefined ? '' : `, scope "${this.scope}"`;
     return `TokenSet(${this.tokenType}, ${expiry}${scope}, fingerprint ${this.fingerprint})`;
   }
@@ -341,7 +381,23 @@ function checkTime(name: string, value: unknown): number | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'number' || !Number.isFinite(value))
     throw new TypeError(`${name} must be a finite number of epoch milliseconds`);
-  return value;
+  if (value < SMALLEST_EPOCH_MS) {
+    throw new TypeError(
+      `${name} is ${value}, which can only be epoch seconds: times are epoch milliseconds (multiply seconds by 1000)`,
+    );
+  }
+  return Math.min(value, LATEST_EPOCH_MS);
+}
+
+/** The token type to use: Bearer when absent; Bearer, DPoP or an accepted one, else refused. */
+function acceptedTokenType(given: string | undefined, accepted: readonly string[] = []): string {
+  if (given === undefined) return 'Bearer';
+  const lower = given.toLowerCase();
+  if (lower in KNOWN_SCHEMES || accepted.some((type) => type.toLowerCase() === lower)) return given;
+  throw new TokenResponseError(
+    `token response has an unsupported "token_type" (only Bearer and DPoP unless acceptTokenTypes allows it)`,
+    { code: 'token_type_unsupported' },
+  );
 }
 
 function optionalString(fields: Record<string, unknown>, name: string): string | undefined {
@@ -356,13 +412,22 @@ function optionalSeconds(fields: Record<string, unknown>, name: string): number 
   const value = fields[name];
   if (value === undefined || value === null) return undefined;
   const seconds =
-    typeof value === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(value) ? Number(value) : value;
-  if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) {
-    throw new TokenResponseError(
-      `token response field "${name}" is not a non-negative number of seconds`,
-    );
+    typeof value === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(value) ? Number(value) : value;
+  if (typeof seconds !== 'number' || !Number.isFinite(seconds)) {
+    throw new TokenResponseError(`token response field "${name}" is not a number of seconds`);
   }
   return seconds;
+}
+
+/**
+ * `refresh_expires_in` as a lifetime: 0 means the server sets no limit (Keycloak sends it
+ * for offline tokens), so it is treated as absent; a negative value is malformed.
+ */
+function refreshLifetime(seconds: number | undefined): number | undefined {
+  if (seconds !== undefined && seconds < 0) {
+    throw new TokenResponseError('token response field "refresh_expires_in" is negative');
+  }
+  return seconds === 0 ? undefined : seconds;
 }
 
 function describeVersion(version: unknown): string {

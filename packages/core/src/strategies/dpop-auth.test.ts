@@ -1,9 +1,9 @@
 import { createHash, createPublicKey, verify } from 'node:crypto';
 import { inspect } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { fromBase64Text } from '../internal/base64.js';
 import { jwkThumbprint } from '../internal/dpop-proof.js';
-import { scriptedProvider, testClock } from '../testing/scripted-provider.js';
+import { scriptedProvider, TEST_EPOCH, testClock } from '../testing/scripted-provider.js';
 import { TokenManager } from '../token-manager.js';
 import type { AuthRequest } from './auth-strategy.js';
 import { dpopAuth } from './dpop-auth.js';
@@ -33,8 +33,24 @@ function verifiedProof(jws: string): Proof {
   return { header: decoded, payload: JSON.parse(fromBase64Text(payload)) };
 }
 
+// RSA-2048 generation takes seconds on a busy machine: once per file, with its own timeout.
+let rsaKeyPair: Promise<CryptoKeyPair>;
+beforeAll(async () => {
+  rsaKeyPair = crypto.subtle.generateKey(
+    {
+      name: 'RSASSA-PKCS1-v1_5',
+      modulusLength: 2048,
+      publicExponent: new Uint8Array([1, 0, 1]),
+      hash: 'SHA-256',
+    },
+    false,
+    ['sign', 'verify'],
+  ) as Promise<CryptoKeyPair>;
+  await rsaKeyPair;
+}, 60_000);
+
 async function setup() {
-  const clock = testClock(Date.UTC(2026, 0, 2, 3, 4, 5, 600));
+  const clock = testClock(Date.UTC(2026, 0, 2, 3, 4, 5, 600) - TEST_EPOCH);
   const { provider, state } = scriptedProvider({ clock });
   const manager = new TokenManager({ provider, now: clock.now });
   const keyPair = await generateDPoPKeyPair();
@@ -138,16 +154,7 @@ describe('dpopAuth (RFC 9449)', () => {
   it('rejects a missing manager or unusable keys at construction', async () => {
     const clock = testClock();
     const manager = new TokenManager({ provider: scriptedProvider({ clock }).provider });
-    const rsa = (await crypto.subtle.generateKey(
-      {
-        name: 'RSASSA-PKCS1-v1_5',
-        modulusLength: 2048,
-        publicExponent: new Uint8Array([1, 0, 1]),
-        hash: 'SHA-256',
-      },
-      false,
-      ['sign', 'verify'],
-    )) as CryptoKeyPair;
+    const rsa = await rsaKeyPair;
     const keyPair = await generateDPoPKeyPair();
     expect(() => dpopAuth({} as never, { keyPair })).toThrow(TypeError);
     expect(() => dpopAuth(manager, {} as never)).toThrow(TypeError);

@@ -2,24 +2,34 @@ import { OAuthError } from '../errors.js';
 import type { TokenProvider } from '../token-provider.js';
 import { TokenSet } from '../token-set.js';
 
-/** A controllable clock for tests. */
+/**
+ * The instant test clocks count from (2026-01-01T00:00:00Z). Token times are epoch
+ * milliseconds and `TokenSet` refuses values that can only be epoch seconds, so tests
+ * write their times relative to this.
+ */
+export const TEST_EPOCH = Date.UTC(2026, 0, 1);
+
+/** A controllable clock for tests; `set` and `at` take milliseconds since {@link TEST_EPOCH}. */
 export interface TestClock {
   now: () => number;
   set(ms: number): void;
   advance(ms: number): void;
+  /** The absolute instant `ms` after {@link TEST_EPOCH}. */
+  at(ms: number): number;
 }
 
-/** A clock that only moves when the test moves it. */
+/** A clock that only moves when the test moves it, starting `start` ms after {@link TEST_EPOCH}. */
 export function testClock(start = 1_000_000): TestClock {
-  let current = start;
+  let current = TEST_EPOCH + start;
   return {
     now: () => current,
     set: (ms) => {
-      current = ms;
+      current = TEST_EPOCH + ms;
     },
     advance: (ms) => {
       current += ms;
     },
+    at: (ms) => TEST_EPOCH + ms,
   };
 }
 

@@ -1,0 +1,339 @@
+import { inspect } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import {
+  AuthenticationError,
+  OAuthError,
+  TokenEndpointError,
+  TokenResponseError,
+} from './errors.js';
+import { staticToken } from './static-token.js';
+import { scriptedProvider, settle, testClock } from './testing/scripted-provider.js';
+import { TokenManager } from './token-manager.js';
+import type { TokenManagerEvent } from './token-manager-events.js';
+import type { TokenProvider } from './token-provider.js';
+import { TokenSet } from './token-set.js';
+
+/** A provider whose every answer is the token response `body`, as a grant would parse it. */
+function respondingWith(body: () => Record<string, unknown>, now: () => number) {
+  const counter = { requests: 0 };
+  const provider: TokenProvider = {
+    cacheKey: 'hostile',
+    async fetchToken() {
+      counter.requests += 1;
+      return TokenSet.fromResponse(body(), { now });
+    },
+  };
+  return { provider, counter };
+}
+
+function jwt(claims: Record<string, unknown>): string {
+  const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  return `${encode({ alg: 'none' })}.${encode(claims)}.signature`;
+}
+
+async function causeOf(promise: Promise<unknown>): Promise<unknown> {
+  const error = await promise.then(
+    () => expect.unreachable('expected a rejection'),
+    (e: unknown) => e,
+  );
+  expect(AuthenticationError.isInstance(error)).toBe(true);
+  return (error as AuthenticationError).cause;
+}
+
+describe('TokenManager: never hands out an expired token', () => {
+  it.each([
+    ['expires_in: 0', () => ({ access_token: 'abc', expires_in: 0 })],
+    ['expires_in: -30', () => ({ access_token: 'abc', expires_in: -30 })],
+  ])(
+    'rejects a response with %s as token_expired and does not hammer the endpoint (800 calls in 1 s)',
+    async (_, body) => {
+      const clock = testClock(0);
+      const { provider, counter } = respondingWith(body, clock.now);
+      const manager = new TokenManager({ provider, now: clock.now });
+      const served: unknown[] = [];
+      for (let call = 0; call < 800; call++) {
+        const cause = await causeOf(manager.getToken().then((t) => served.push(t)));
+        expect(TokenResponseError.isInstance(cause)).toBe(true);
+        expect((cause as TokenResponseError).code).toBe('token_expired');
+        clock.advance(1.25);
+      }
+      expect(served).toEqual([]);
+      expect(counter.requests).toBe(1);
+    },
+  );
+
+  it('rejects a JWT access token whose exp has passed (no expires_in), naming when it expired', async () => {
+    const clock = testClock(0);
+    const expiredAt = clock.now() - 5_000;
+    const { provider } = respondingWith(
+      () => ({ access_token: jwt({ exp: expiredAt / 1000 }) }),
+      clock.now,
+    );
+    const manager = new TokenManager({ provider, now: clock.now });
+    const cause = await causeOf(manager.getToken());
+    expect((cause as TokenResponseError).code).toBe('token_expired');
+    expect((cause as Error).message).toContain(new Date(expiredAt).toISOString());
+  });
+
+  it('refuses a token a custom provider hands out already expired (the manager checks every arrival)', async () => {
+    const clock = testClock(0);
+    const provider: TokenProvider = {
+      cacheKey: 'custom',
+      fetchToken: async () => new TokenSet({ accessToken: 'late', expiresAt: clock.now() - 1 }),
+    };
+    const manager = new TokenManager({ provider, now: clock.now });
+    const cause = await causeOf(manager.getToken());
+    expect(TokenResponseError.isInstance(cause)).toBe(true);
+    expect((cause as TokenResponseError).code).toBe('token_expired');
+  });
+
+  it('rejects an expired staticToken JWT with a typed error naming when it expired', async () => {
+    const expiredAt = Date.UTC(2025, 5, 1);
+    const token = jwt({ exp: expiredAt / 1000, sub: 'svc' });
+    const manager = new TokenManager({ provider: staticToken(token) });
+    const error = await manager.getToken().catch((e: unknown) => e);
+    expect(AuthenticationError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toContain('2025-06-01T00:00:00.000Z');
+    expect((error as Error).message).not.toContain(token);
+    expect(((error as AuthenticationError).cause as TokenResponseError).code).toBe('token_expired');
+  });
+
+  it('fails loudly when a custom provider returns epoch seconds instead of refetching on every call', async () => {
+    const clock = testClock(0);
+    let requests = 0;
+    const provider: TokenProvider = {
+      cacheKey: 'seconds',
+      async fetchToken() {
+        requests += 1;
+        return new TokenSet({
+          accessToken: 'abc',
+          expiresAt: Math.floor(clock.now() / 1000) + 3600,
+        });
+      },
+    };
+    const manager = new TokenManager({ provider, now: clock.now, retry: { maxAttempts: 1 } });
+    const cause = await causeOf(manager.getToken());
+    expect(cause).toBeInstanceOf(TypeError);
+    expect((cause as Error).message).toMatch(/epoch milliseconds/);
+    expect(requests).toBe(1);
+  });
+
+  it('never lets a lifetime beyond what Date represents crash logging (expires_in: 1e13)', async () => {
+    const clock = testClock(0);
+    const { provider } = respondingWith(
+      () => ({ access_token: 'abc', expires_in: 1e13 }),
+      clock.now,
+    );
+    const manager = new TokenManager({ provider, now: clock.now });
+    const tokens = await manager.getToken();
+    for (const print of [
+      () => String(tokens),
+      () => JSON.stringify(tokens),
+      () => inspect(tokens),
+      () => manager.describe(),
+      () => JSON.stringify(manager),
+      () => inspect(manager),
+    ]) {
+      expect(print).not.toThrow();
+    }
+    expect(manager.describe().expiresAt).toBe('+275760-09-13T00:00:00.000Z');
+  });
+});
+
+// An 8 s token issued at 0 with the default 30 s skew, clamped to half its lifetime: served
+// until 4 s, renewed in the background from a jittered point of [2 s, 3 s).
+const LIFETIME = 8_000;
+const USABLE_UNTIL = 4_000;
+const STEP_MS = 50;
+
+describe('TokenManager: the skew is a renewal margin, not a wall', () => {
+  function outageSetup(options: { refreshAheadMs?: number } = {}) {
+    const clock = testClock(0);
+    const { provider, state } = scriptedProvider({ clock, lifetimeMs: LIFETIME });
+    const events: TokenManagerEvent[] = [];
+    const manager = new TokenManager({
+      provider,
+      now: clock.now,
+      refreshAheadMs: options.refreshAheadMs,
+      onEvent: (event) => events.push(event),
+    });
+    /** From the next token request on, the endpoint answers 503 for 2 s. */
+    const startOutage = () => {
+      let outageFrom: number | undefined;
+      state.onFetch = async () => {
+        outageFrom ??= clock.now();
+        if (clock.now() < outageFrom + 2_000) {
+          throw new TokenEndpointError('token endpoint returned HTTP 503', {
+            status: 503,
+            retryable: true,
+          });
+        }
+        return state.issue('fetched');
+      };
+    };
+    return { clock, manager, events, startOutage };
+  }
+
+  it.each([
+    ['a background renewal (refresh ahead)', undefined],
+    ['a renewal that starts only at the skew (refresh ahead off)', 0],
+  ])(
+    'serves the unexpired token through a 2 s outage from %s: no caller sees an error',
+    async (_, refreshAheadMs) => {
+      const { clock, manager, events, startOutage } = outageSetup({ refreshAheadMs });
+      await manager.getToken(); // issued at 0
+      startOutage(); // from the first renewal
+      const failures: unknown[] = [];
+      const served = new Set<string>();
+      for (let t = STEP_MS; t <= 2 * LIFETIME; t += STEP_MS) {
+        clock.set(t);
+        const outcome = await manager.getToken().catch((e: unknown) => e);
+        if (outcome instanceof TokenSet) {
+          served.add(outcome.accessToken);
+          expect(outcome.expiresAt).toBeGreaterThan(clock.now());
+        } else failures.push(outcome);
+        await settle();
+      }
+      expect(failures).toEqual([]);
+      expect(served.size).toBeGreaterThan(1);
+      const kept = events.filter((e) => e.type === 'token-kept');
+      expect(kept.length).toBeGreaterThan(0);
+      for (const event of kept) {
+        expect(event).toMatchObject({ fingerprint: expect.any(String), error: expect.any(Error) });
+        expect(event.remainingMs).toBeGreaterThan(0);
+      }
+    },
+  );
+
+  it('keeps serving inside the skew only while the token has not expired, then reports the outage', async () => {
+    const clock = testClock(0);
+    const { provider, state } = scriptedProvider({ clock, lifetimeMs: LIFETIME });
+    const manager = new TokenManager({
+      provider,
+      now: clock.now,
+      refreshAheadMs: 0,
+      retry: { baseDelayMs: 0 },
+    });
+    await manager.getToken();
+    const outage = new TokenEndpointError('token endpoint returned HTTP 503', {
+      status: 503,
+      retryable: true,
+    });
+    state.onFetch = async () => {
+      throw outage;
+    };
+    clock.set(USABLE_UNTIL);
+    expect((await manager.getToken()).accessToken).toBe('fetched-1');
+    clock.set(LIFETIME - 1);
+    expect((await manager.getToken()).accessToken).toBe('fetched-1');
+    await settle();
+    clock.set(LIFETIME);
+    expect(await causeOf(manager.getToken())).toBe(outage);
+  });
+
+  it('never keeps a token the API rejected', async () => {
+    const clock = testClock(0);
+    const { provider, state } = scriptedProvider({ clock, lifetimeMs: LIFETIME });
+    const manager = new TokenManager({
+      provider,
+      now: clock.now,
+      refreshAheadMs: 0,
+      retry: { maxAttempts: 1 },
+    });
+    const first = await manager.getToken();
+    state.onFetch = async () => {
+      throw new TokenEndpointError('token endpoint returned HTTP 503', {
+        status: 503,
+        retryable: true,
+      });
+    };
+    clock.set(USABLE_UNTIL + 100);
+    await expect(manager.forceRefresh({ rejected: first })).rejects.toBeInstanceOf(
+      AuthenticationError,
+    );
+  });
+});
+
+describe('TokenManager: no request storm on permanent failure', () => {
+  it.each([
+    ['invalid_client', () => new OAuthError({ error: 'invalid_client', status: 401 })],
+    [
+      'a 200 with an HTML page',
+      () =>
+        new TokenEndpointError('the token endpoint answered HTTP 200 with a non-JSON body', {
+          status: 200,
+          retryable: false,
+        }),
+    ],
+  ])(
+    'shares a %s failure for a growing, capped period: 8 callers polling every 20 ms for 5 s make 3 requests',
+    async (_, failure) => {
+      const clock = testClock(0);
+      const { provider, state } = scriptedProvider({ clock, lifetimeMs: 1_000 });
+      const manager = new TokenManager({ provider, now: clock.now });
+      await manager.getToken();
+      state.onFetch = async () => {
+        throw failure();
+      };
+      clock.set(1_000); // the token has lapsed
+      const before = state.fetches;
+      for (let t = 0; t < 5_000; t += 20) {
+        const wave = await Promise.all(
+          Array.from({ length: 8 }, () => manager.getToken().catch((e: unknown) => e)),
+        );
+        for (const outcome of wave) expect(AuthenticationError.isInstance(outcome)).toBe(true);
+        clock.advance(20);
+      }
+      // Requests at 0 s, then after holds of 1 s and 2 s (at 1 s and 3 s); the next waits 4 s.
+      expect(state.fetches - before).toBe(3);
+    },
+  );
+
+  it('ends the hold on forceRefresh() and after a token arrives', async () => {
+    const clock = testClock(0);
+    const { provider, state } = scriptedProvider({ clock, lifetimeMs: 1_000 });
+    const manager = new TokenManager({ provider, now: clock.now });
+    state.onFetch = async () => {
+      throw new OAuthError({ error: 'invalid_client', status: 401 });
+    };
+    await expect(manager.getToken()).rejects.toBeInstanceOf(AuthenticationError);
+    await expect(manager.getToken()).rejects.toBeInstanceOf(AuthenticationError);
+    expect(state.fetches).toBe(1);
+
+    state.onFetch = undefined; // the operator fixed the client
+    expect((await manager.forceRefresh()).accessToken).toBe('fetched-1');
+    expect(state.fetches).toBe(2);
+
+    // The run of failures ended with the token: the next hold is the first one again (1 s).
+    state.onFetch = async () => {
+      throw new OAuthError({ error: 'invalid_client', status: 401 });
+    };
+    clock.advance(1_000);
+    await expect(manager.getToken()).rejects.toBeInstanceOf(AuthenticationError);
+    clock.advance(999);
+    await expect(manager.getToken()).rejects.toBeInstanceOf(AuthenticationError);
+    expect(state.fetches).toBe(3);
+    clock.advance(1);
+    await expect(manager.getToken()).rejects.toBeInstanceOf(AuthenticationError);
+    expect(state.fetches).toBe(4);
+  });
+
+  it('keeps backoff, not a hold, for transient failures', async () => {
+    const clock = testClock(0);
+    const { provider, state } = scriptedProvider({ clock });
+    const manager = new TokenManager({
+      provider,
+      now: clock.now,
+      retry: { maxAttempts: 1 },
+    });
+    state.onFetch = async () => {
+      throw new TokenEndpointError('token endpoint returned HTTP 503', {
+        status: 503,
+        retryable: true,
+      });
+    };
+    await expect(manager.getToken()).rejects.toBeInstanceOf(AuthenticationError);
+    state.onFetch = undefined;
+    expect((await manager.getToken()).accessToken).toBe('fetched-1');
+  });
+});
