@@ -46,8 +46,12 @@ export type TenantWorkerMessage =
 await serve(JSON.parse(process.argv[2] ?? '{}') as TenantWorkerSetup);
 
 async function serve(setup: TenantWorkerSetup): Promise<void> {
-  const send = (message: TenantWorkerMessage) => process.send?.(message);
+  // The parent may already have gone (a deadline): nothing left to tell it then.
+  const send = (message: TenantWorkerMessage) => process.connected && process.send?.(message);
   const redis = new Redis(setup.redisUrl);
+  // Faults reach the managers through the store (store-error events); ioredis's own
+  // 'error' events would only print warnings, e.g. when the parent stops Redis first.
+  redis.on('error', () => {});
   const store = new RedisTokenStore({ redis });
   const managers = Array.from(
     { length: setup.keys },
