@@ -6,7 +6,7 @@
  * the calls that found no token at hand, and on `close` closes its managers and Redis.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { TokenManager } from '@auth/core';
+import { TokenManager, type TokenManagerEvent } from '@auth/core';
 import { clientCredentials } from '@auth/oauth';
 import { RedisTokenStore } from '@auth/store-redis';
 import { Redis } from 'ioredis';
@@ -33,9 +33,16 @@ export type TenantWorkerCommand = 'cold' | 'steady' | 'close';
 export type TenantWorkerMessage =
   | { type: 'ready' }
   | { type: 'closed' }
-  | { type: 'cold-done'; failures: number; firstFailure?: string }
+  | {
+      type: 'cold-done';
+      failures: number;
+      firstFailure?: string;
+      /** `store-error` events by operation, and lock waits that gave up, in this phase. */
+      storeTrouble: Record<string, number>;
+    }
   | {
       type: 'steady-done';
+      storeTrouble: Record<string, number>;
       calls: number;
       /** Calls that found no token at hand and waited for the manager to get one. */
       waited: number;
@@ -61,8 +68,24 @@ async function serve(setup: TenantWorkerSetup): Promise<void> {
         store,
         expirySkewMs: setup.expirySkewMs,
         refreshAheadMs: setup.refreshAheadMs,
+        onEvent: countStoreTrouble,
       }),
   );
+  const storeTrouble: Record<string, number> = {};
+  function countStoreTrouble(event: TokenManagerEvent) {
+    const what =
+      event.type === 'store-error'
+        ? `store-error ${event.operation}`
+        : event.type === 'lock-waited' && !event.adopted
+          ? 'lock wait without a result'
+          : undefined;
+    if (what) storeTrouble[what] = (storeTrouble[what] ?? 0) + 1;
+  }
+  const takeStoreTrouble = () => {
+    const taken = { ...storeTrouble };
+    for (const what of Object.keys(storeTrouble)) delete storeTrouble[what];
+    return taken;
+  };
   let failures = 0;
   let firstFailure: string | undefined;
   const get = (manager: TokenManager) =>
@@ -85,7 +108,7 @@ async function serve(setup: TenantWorkerSetup): Promise<void> {
     }
     if (command === 'cold') {
       await Promise.all(managers.map(get));
-      send({ type: 'cold-done', failures, firstFailure });
+      send({ type: 'cold-done', failures, firstFailure, storeTrouble: takeStoreTrouble() });
       return;
     }
     failures = 0;
@@ -105,7 +128,14 @@ async function serve(setup: TenantWorkerSetup): Promise<void> {
       await sleep(Math.max(0, setup.pollMs - (performance.now() - roundStarted)));
     }
     await Promise.all(pending);
-    send({ type: 'steady-done', calls, waited, failures, firstFailure });
+    send({
+      type: 'steady-done',
+      calls,
+      waited,
+      failures,
+      firstFailure,
+      storeTrouble: takeStoreTrouble(),
+    });
   });
   send({ type: 'ready' });
 }

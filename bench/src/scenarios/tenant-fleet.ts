@@ -109,9 +109,11 @@ export function tenantFleetScenario(options: TenantFleetOptions): Scenario {
               const coldCalls = callsBetween(atStart.calls, afterCold.calls);
               const steadyCalls = callsBetween(afterCold.calls, afterSteady.calls);
               log(
-                `auth tenant fleet, cold start (${coldSeconds} s): Redis ${describeCalls(coldCalls)}`,
+                `auth tenant fleet, cold start (${coldSeconds} s): Redis ${describeCalls(coldCalls)}; managers: ${describeTrouble(cold)}`,
               );
-              log(`auth tenant fleet, two lifetimes: Redis ${describeCalls(steadyCalls)}`);
+              log(
+                `auth tenant fleet, two lifetimes: Redis ${describeCalls(steadyCalls)}; managers: ${describeTrouble(steady)}`,
+              );
               const perKeyAndProcess = (calls: number, lifetimes: number) =>
                 (calls / (keys * workers * lifetimes)).toFixed(2);
               const failures = [...cold, ...steady].reduce(
@@ -146,6 +148,15 @@ export function tenantFleetScenario(options: TenantFleetOptions): Scenario {
       }
     },
   };
+}
+
+/** The store trouble the workers' managers reported in a phase, summed over the workers. */
+function describeTrouble(reports: readonly { storeTrouble: Record<string, number> }[]): string {
+  const sums = new Map<string, number>();
+  for (const { storeTrouble } of reports)
+    for (const [what, count] of Object.entries(storeTrouble))
+      sums.set(what, (sums.get(what) ?? 0) + count);
+  return sums.size === 0 ? 'no store errors' : describeCalls(sums);
 }
 
 /** Kills a worker (if it has not exited) and waits for it to be gone, before Redis stops. */
