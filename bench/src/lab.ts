@@ -26,12 +26,12 @@ const CLIENT_SECRET = 'bench-secret';
  * Starts a fresh lab: every contender meets its own token server, so request counts are
  * its own.
  *
- * @param options - The token server's lifetime and delay.
+ * @param options - The token server's lifetime and delay, and clients besides the lab's own.
  */
 export async function startLab(options: TokenServerOptions = {}): Promise<Lab> {
   const tokens = await startTokenServer({
     ...options,
-    clients: { [CLIENT_ID]: CLIENT_SECRET },
+    clients: { ...options.clients, [CLIENT_ID]: CLIENT_SECRET },
   });
   const api = await startProtectedApi({ authorize: bearerTokenCheck(tokens.isActive) });
   return {

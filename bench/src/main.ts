@@ -1,7 +1,8 @@
 /**
  * Benchmark of this project against the libraries users would pick instead, on 127.0.0.1
  * only: cold and expiry bursts, overhead against bare fetch, refresh latency, revocation,
- * an outage of the token endpoint, and a fleet of processes. Prints one Markdown table,
+ * an outage of the token endpoint at three token lifetimes, a permanent failure, a fleet
+ * of processes, and a multi-tenant fleet on one Redis. Prints one Markdown table,
  * the machine, and the details behind the numbers (noise floor, first failures), and
  * writes the same with `--out`. Every scenario is bounded in count and time.
  *
@@ -21,8 +22,10 @@ import { burstScenario } from './scenarios/bursts.js';
 import { fleetScenario } from './scenarios/fleet.js';
 import { outageScenario } from './scenarios/outage.js';
 import { overheadScenario } from './scenarios/overhead.js';
+import { permanentFailureScenario } from './scenarios/permanent-failure.js';
 import { refreshLatencyScenario } from './scenarios/refresh-latency.js';
 import { revocationScenario } from './scenarios/revocation.js';
+import { tenantFleetScenario } from './scenarios/tenant-fleet.js';
 import { markdownTable, type ScenarioOutcome } from './table.js';
 
 const { values } = parseArgs({
@@ -52,8 +55,25 @@ const SCENARIOS: readonly Scenario[] = [
     durationMs: quick ? 5_000 : 10_000,
   }),
   revocationScenario({ count: 256, concurrency: 32 }),
-  outageScenario({ outageMs: 2000, tokenLifetimeSeconds: 20, intervalMs: 20 }),
+  outageScenario({
+    outageMs: 2000,
+    tokenLifetimesSeconds: quick ? [8] : [8, 20, 60],
+    runs: quick ? 2 : 5,
+    intervalMs: 20,
+  }),
+  permanentFailureScenario({
+    tokenLifetimeSeconds: 2,
+    callers: 8,
+    intervalMs: 20,
+    durationMs: quick ? 3000 : 5000,
+  }),
   fleetScenario({ workers: 4, requestsPerWorker: quick ? 50 : 250 }),
+  tenantFleetScenario({
+    workers: quick ? 2 : 8,
+    keys: quick ? 100 : 1000,
+    tokenLifetimeSeconds: quick ? 10 : 20,
+    pollMs: 250,
+  }),
 ];
 
 const pick = <T extends { id: string }>(all: readonly T[], list: string | undefined): T[] => {

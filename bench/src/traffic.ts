@@ -72,3 +72,25 @@ export async function steady(
   await Promise.all(inFlight);
   return traffic;
 }
+
+/**
+ * Polling callers: `callers` loops that each make a GET, wait `intervalMs` after it ends,
+ * and go again, until `durationMs` has passed (as services that retry on a timer would).
+ */
+export async function polling(
+  client: AuthClient,
+  path: string,
+  { callers, intervalMs, durationMs }: { callers: number; intervalMs: number; durationMs: number },
+): Promise<Traffic> {
+  const traffic: Traffic = { failures: 0, latenciesMs: [] };
+  const endsAt = performance.now() + durationMs;
+  let next = 0;
+  const caller = async () => {
+    while (performance.now() < endsAt) {
+      await timedGet(client, path, traffic, next++);
+      await sleep(intervalMs);
+    }
+  };
+  await Promise.all(Array.from({ length: callers }, caller));
+  return traffic;
+}
