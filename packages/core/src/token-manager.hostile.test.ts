@@ -6,6 +6,7 @@ import {
   TokenEndpointError,
   TokenResponseError,
 } from './errors.js';
+import { MemoryTokenStore } from './memory-token-store.js';
 import { staticToken } from './static-token.js';
 import { scriptedProvider, settle, testClock } from './testing/scripted-provider.js';
 import { TokenManager } from './token-manager.js';
@@ -104,6 +105,12 @@ describe('TokenManager: never hands out an expired token', () => {
     expect((error as Error).message).toContain('2025-06-01T00:00:00.000Z');
     expect((error as Error).message).not.toContain(token);
     expect(((error as AuthenticationError).cause as TokenResponseError).code).toBe('token_expired');
+  });
+
+  it('reads a JWT with a nonsense exp (before 2001) as expired, not as a unit mistake', async () => {
+    const manager = new TokenManager({ provider: staticToken(jwt({ exp: 1000, iat: 10 })) });
+    const cause = await causeOf(manager.getToken());
+    expect((cause as TokenResponseError).code).toBe('token_expired');
   });
 
   it('fails loudly when a custom provider returns epoch seconds instead of refetching on every call', async () => {
@@ -254,6 +261,48 @@ describe('TokenManager: the skew is a renewal margin, not a wall', () => {
     expect(events.some((e) => e.type === 'token-kept')).toBe(true);
   });
 
+  it("serves a cold process the store's unexpired token through an outage, even inside the skew", async () => {
+    const clock = testClock(0);
+    const store = new MemoryTokenStore({ now: clock.now });
+    const { provider: first } = scriptedProvider({ clock, lifetimeMs: LIFETIME });
+    await new TokenManager({ provider: first, store, now: clock.now }).getToken();
+    // A new process (a CLI run, a restarted worker) starts inside the skew, during an outage.
+    const { provider, state } = scriptedProvider({ clock, lifetimeMs: LIFETIME });
+    state.onFetch = async () => {
+      throw serviceUnavailable();
+    };
+    const events: TokenManagerEvent[] = [];
+    const cold = new TokenManager({
+      provider,
+      store,
+      now: clock.now,
+      retry: { baseDelayMs: 0 },
+      onEvent: (event) => events.push(event),
+    });
+    clock.set(USABLE_UNTIL + 1_000);
+    expect((await cold.getToken()).accessToken).toBe('fetched-1');
+    expect((await cold.getToken()).accessToken).toBe('fetched-1');
+    expect(events.map((e) => e.type)).toContain('token-kept');
+    clock.set(LIFETIME);
+    await expect(cold.getToken()).rejects.toBeInstanceOf(AuthenticationError);
+  });
+
+  it('stops keeping the token once renewal fails permanently', async () => {
+    const { clock, state, manager } = await renewedAtTheSkew({ maxAttempts: 1 });
+    state.onFetch = async () => {
+      throw serviceUnavailable();
+    };
+    clock.set(USABLE_UNTIL);
+    expect((await manager.getToken()).accessToken).toBe('fetched-1'); // kept
+    state.onFetch = async () => {
+      throw new OAuthError({ error: 'invalid_client', status: 401 });
+    };
+    clock.advance(2_000); // past the background backoff: the next call renews in the background
+    expect((await manager.getToken()).accessToken).toBe('fetched-1');
+    await settle();
+    await expect(manager.getToken()).rejects.toBeInstanceOf(AuthenticationError);
+  });
+
   it('never keeps a token the API rejected', async () => {
     const { clock, state, manager, first } = await renewedAtTheSkew({ maxAttempts: 1 });
     state.onFetch = async () => {
@@ -300,6 +349,23 @@ describe('TokenManager: no request storm on permanent failure', () => {
       expect(state.fetches - before).toBe(3);
     },
   );
+
+  it('adopts a token another process stored during the hold, still without a request', async () => {
+    const clock = testClock(0);
+    const store = new MemoryTokenStore({ now: clock.now });
+    const { provider, state } = scriptedProvider({ clock });
+    const manager = new TokenManager({ provider, store, now: clock.now });
+    state.onFetch = async () => {
+      throw new OAuthError({ error: 'invalid_client', status: 401 });
+    };
+    await expect(manager.getToken()).rejects.toBeInstanceOf(AuthenticationError);
+    await store.set(
+      'scripted',
+      new TokenSet({ accessToken: 'from-another-process', expiresAt: clock.at(10_000_000) }),
+    );
+    expect((await manager.getToken()).accessToken).toBe('from-another-process');
+    expect(state.fetches).toBe(1);
+  });
 
   it('ends the hold on forceRefresh() and after a token arrives', async () => {
     const clock = testClock(0);

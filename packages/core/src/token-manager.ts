@@ -172,7 +172,9 @@ export class TokenManager {
     this.#assertOpen();
     const now = this.#now();
     if (!this.#isServable(now)) return undefined;
-    if (now >= this.#schedule.refreshAt) this.#refreshInBackground(now);
+    // Past usableUntil a token is only served while renewal fails: retry in the background.
+    if (now >= Math.min(this.#schedule.refreshAt, this.#schedule.usableUntil))
+      this.#refreshInBackground(now);
     return this.#tokens;
   }
 
@@ -261,16 +263,17 @@ export class TokenManager {
    * a wall). A token the API rejected is never served.
    */
   #isServable(now: number): boolean {
-    const tokens = this.#tokens;
-    if (tokens === undefined || tokens.accessToken === this.#rejectedToken) return false;
-    return now < this.#schedule.usableUntil || (this.#renewalFailing && !hasExpired(tokens, now));
+    return (
+      this.#fallbackToken(now) !== undefined &&
+      (now < this.#schedule.usableUntil || this.#renewalFailing)
+    );
   }
 
   /** The token to keep serving after a transient renewal failure: the current one, unless it expired or was rejected. */
   #fallbackToken(now: number): TokenSet | undefined {
     const tokens = this.#tokens;
     if (tokens === undefined || tokens.accessToken === this.#rejectedToken) return undefined;
-    return hasExpired(tokens, now) ? undefined : tokens;
+    return tokens.isAccessValid(0, now) ? tokens : undefined;
   }
 
   /** Whether a token from the store may be served instead of requesting one. */
@@ -302,10 +305,18 @@ export class TokenManager {
     let flight = this.#flight;
     if (!flight) {
       const held = this.#failureHold.held(this.#now());
-      if (held) return Promise.reject(held.error);
+      if (held) return this.#storedOr(held.error);
       flight = this.#startFlight(false);
     }
     return flight.background ? flight.promise.catch(() => this.#join()) : flight.promise;
+  }
+
+  /** During a failure hold: a token another process stored, else the held error (no token request). */
+  async #storedOr(heldError: unknown): Promise<TokenSet> {
+    const stored = await this.#store.get();
+    if (this.#acceptsStored(stored, false))
+      return this.#install({ tokens: stored, source: 'store', durationMs: 0 }, false);
+    throw heldError;
   }
 
   #startFlight(background: boolean): Flight {
@@ -352,6 +363,7 @@ export class TokenManager {
     } else if (background) {
       this.#backgroundAttempts += 1;
       this.#nextBackgroundAttemptAt = Number.POSITIVE_INFINITY;
+      this.#renewalFailing = false; // a permanent failure: the skew is a wall again
     } else if (!closed && !sessionOver) {
       this.#failureHold.hold(error, now);
     }
@@ -389,15 +401,39 @@ export class TokenManager {
         if (accept(latest))
           return this.#install({ tokens: latest, source: 'store', durationMs: 0 }, background);
       }
-      const obtained = await this.#requestWithRetry(
-        newestWithRefreshToken(latest, this.#tokens),
-        background,
-      );
+      let obtained: Obtained;
+      try {
+        obtained = await this.#requestWithRetry(
+          newestWithRefreshToken(latest, this.#tokens),
+          background,
+        );
+      } catch (error) {
+        this.#keepStoredThrough(error, latest, background);
+        throw error;
+      }
       if (obtained.source !== 'store') await this.#store.set(obtained.tokens);
       return this.#install(obtained, background);
     } finally {
       if (outcome.kind === 'locked') await this.#store.release(outcome.lock);
     }
+  }
+
+  /**
+   * A process without a usable token in memory (a fresh CLI run, a restarted worker) whose
+   * renewal failed transiently takes the store's unexpired token, even inside the skew, so
+   * {@link TokenManager.#afterFailure} can keep it in service as it would its own.
+   */
+  #keepStoredThrough(error: unknown, stored: TokenSet | undefined, background: boolean): void {
+    const now = this.#now();
+    if (
+      !stored ||
+      this.#fallbackToken(now) ||
+      !classifyFailure(error).retryable ||
+      stored.accessToken === this.#rejectedToken ||
+      !stored.isAccessValid(0, now)
+    )
+      return;
+    this.#install({ tokens: stored, source: 'store', durationMs: 0 }, background);
   }
 
   async #requestWithRetry(base: TokenSet | undefined, background: boolean): Promise<Obtained> {
@@ -482,7 +518,7 @@ export class TokenManager {
    */
   #checkedOnArrival(tokens: TokenSet, requestedAt: number): TokenSet {
     const now = this.#now();
-    if (hasExpired(tokens, now)) {
+    if (!tokens.isAccessValid(0, now)) {
       throw new TokenResponseError(
         `the token from the provider expired at ${isoTime(tokens.expiresAt ?? now)}, before it arrived`,
         { code: 'token_expired' },
@@ -565,11 +601,6 @@ function duration(name: string, value: number | undefined, fallback: number): nu
 
 function isInvalidGrant(error: unknown): boolean {
   return OAuthError.isInstance(error) && error.error === 'invalid_grant';
-}
-
-/** Whether the access token has actually expired (not just entered the skew). */
-function hasExpired(tokens: TokenSet, now: number): boolean {
-  return tokens.expiresAt !== undefined && now >= tokens.expiresAt;
 }
 
 /** The token set to refresh from: the store's (it may hold a rotation) unless only memory has a refresh token. */

@@ -40,16 +40,13 @@ export class FailureHold {
   /**
    * Holds `error` from `now`: the first hold lasts `firstHoldMs`, each one after it in a
    * row twice as long, up to `longestHoldMs`.
-   *
-   * @returns How long the hold lasts (ms).
    */
-  hold(error: unknown, now: number): number {
+  hold(error: unknown, now: number): void {
     const { firstHoldMs, longestHoldMs } = this.#policy;
     const holdMs = Math.min(longestHoldMs, firstHoldMs * 2 ** this.#failuresInARow);
     this.#failuresInARow += 1;
     this.#error = error;
     this.#until = now + holdMs;
-    return holdMs;
   }
 
   /** Ends the hold and the run of failures (a token arrived, or the caller forced a refresh). */

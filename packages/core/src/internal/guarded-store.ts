@@ -16,7 +16,7 @@ export type LockOutcome =
 
 const FIRST_POLL_MS = 25;
 const LONGEST_POLL_MS = 1_000;
-/** Lock faults in a row a waiter rides out (polling the store) before going on unlocked. */
+/** Lock faults a waiter rides out (polling the store) before going on unlocked. */
 const LOCK_FAULTS_TOLERATED = 2;
 
 /**

@@ -1,5 +1,8 @@
 import { fromBase64Text } from './base64.js';
 
+/** 10^12 ms (September 2001): the earliest instant a `TokenSet` accepts. */
+const EARLIEST_CLAIM_MS = 1e12;
+
 /** The time claims of a JWT, in epoch milliseconds. */
 export interface JwtTimes {
   expiresAt?: number;
@@ -23,7 +26,12 @@ export function readJwtTimes(token: string): JwtTimes | undefined {
   if (typeof claims !== 'object' || claims === null) return undefined;
   const { exp, iat } = claims as { exp?: unknown; iat?: unknown };
   const times: JwtTimes = {};
-  if (typeof exp === 'number' && Number.isFinite(exp)) times.expiresAt = exp * 1000;
-  if (typeof iat === 'number' && Number.isFinite(iat)) times.issuedAt = iat * 1000;
+  // Claims are NumericDates (seconds). One before 2001 is nonsense: an `exp` that early has
+  // passed (kept as the earliest instant a TokenSet takes, so it reads as expired), an `iat`
+  // that early is dropped.
+  if (typeof exp === 'number' && Number.isFinite(exp))
+    times.expiresAt = Math.max(exp * 1000, EARLIEST_CLAIM_MS);
+  if (typeof iat === 'number' && Number.isFinite(iat) && iat * 1000 >= EARLIEST_CLAIM_MS)
+    times.issuedAt = iat * 1000;
   return times;
 }
