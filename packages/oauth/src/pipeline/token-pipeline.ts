@@ -12,7 +12,9 @@ import { stepProvider } from './step-provider.js';
 
 /**
  * Options of {@link tokenPipeline}. The timing, retry, clock and event settings go to the
- * `TokenManager` of every step that others depend on (see `TokenManagerOptions` for defaults).
+ * `TokenManager` of every step that others depend on (see `TokenManagerOptions` for defaults),
+ * except that a step makes one attempt per request: retries are the job of the manager
+ * around the pipeline, so they do not multiply.
  */
 export interface TokenPipelineOptions
   extends Pick<
@@ -82,7 +84,16 @@ export function tokenPipeline(options: TokenPipelineOptions): TokenProvider {
   if (typeof keyPrefix !== 'string' || keyPrefix === '')
     throw new TypeError('tokenPipeline needs a keyPrefix naming its identity (e.g. "billing-api")');
   const { expirySkewMs, refreshAheadMs, lockTtlMs, retry, now, onEvent } = options;
-  const managerOptions = { expirySkewMs, refreshAheadMs, lockTtlMs, retry, now, onEvent };
+  // One attempt per step: the manager around the pipeline retries the whole chain, and a
+  // step's failure is as transient as its cause, so retrying in both would multiply requests.
+  const managerOptions = {
+    expirySkewMs,
+    refreshAheadMs,
+    lockTtlMs,
+    retry: { ...retry, maxAttempts: 1 },
+    now,
+    onEvent,
+  };
   const store = options.store ?? new MemoryTokenStore({ now });
   const stepKey = (step: PipelineStep) => `${keyPrefix}:${step.name}`;
 

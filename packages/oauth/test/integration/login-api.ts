@@ -26,6 +26,8 @@ export interface LoginApi {
   forgetAppTokens(): void;
   /** Answers every session request with 401 `invalid_client` (true) or normally (false). */
   refuseSessions(refuse: boolean): void;
+  /** Answers every app-token request with 503 (true) or normally (false). */
+  failApp(fail: boolean): void;
   /** Zeroes the counts and the log and answers normally again. */
   reset(): void;
   close(): Promise<void>;
@@ -44,11 +46,13 @@ export async function startLoginApi(): Promise<LoginApi> {
   const appTokensUsed: string[] = [];
   const appTokens = new Set<string>();
   let refuse = false;
+  let appDown = false;
   let serial = 0;
   const server = await listenOnLoopback(async (req: IncomingMessage, res: ServerResponse) => {
     const body = await readBody(req);
     if (req.url === '/app') {
       counts.app++;
+      if (appDown) return sendJson(res, 503, { message: 'down' });
       if (JSON.parse(body).key !== APP_KEY) return sendJson(res, 401, { message: 'bad key' });
       const token = `app-${++serial}`;
       appTokens.add(token);
@@ -69,12 +73,16 @@ export async function startLoginApi(): Promise<LoginApi> {
     refuseSessions: (value) => {
       refuse = value;
     },
+    failApp: (value) => {
+      appDown = value;
+    },
     reset: () => {
       counts.app = 0;
       counts.user = 0;
       counts.admin = 0;
       appTokensUsed.length = 0;
       refuse = false;
+      appDown = false;
     },
     close: () => server.close(),
   };

@@ -46,6 +46,16 @@ function eventWaiter() {
 }
 
 describe('tokenPipeline: every step is a TokenManager', () => {
+  it('does not multiply retries: a failing step is tried once per attempt of the manager around the pipeline', async () => {
+    api.failApp(true);
+    const manager = new TokenManager({
+      provider: tokenPipeline({ keyPrefix: 'retries', steps: loginSteps(api, 'user') }),
+      retry: { baseDelayMs: 0 },
+    });
+    await expect(manager.getToken()).rejects.toBeInstanceOf(AuthenticationError);
+    expect(api.counts.app).toBe(3); // the outer manager's 3 attempts, one request each
+  });
+
   it('refreshes a step ahead of expiry in the background, serving the current token meanwhile', async () => {
     const clock = manualClock();
     const log = eventWaiter();
