@@ -2,6 +2,7 @@ import type { Dispatcher } from 'undici';
 import type { AuthScopeOptions } from './auth-options.js';
 import { AuthDispatchHandler } from './internal/auth-dispatch-handler.js';
 import { AuthPolicy } from './internal/auth-policy.js';
+import { dispatchUrl } from './internal/dispatch-url.js';
 import { followsRedirects, RedirectFollower } from './internal/redirect-follower.js';
 
 /**
@@ -79,7 +80,7 @@ export function authInterceptor(
     };
     const dispatchHop: Dispatcher.Dispatch = (opts, handler) => {
       const inward = redirectsInside ? ({ ...opts, maxRedirections: 0 } as typeof opts) : opts;
-      const url = requestUrl(opts);
+      const url = dispatchUrl(opts);
       if (url === undefined || !policy.covers(url.origin, url.pathname)) {
         return dispatch(inward, handler);
       }
@@ -98,16 +99,4 @@ export function authInterceptor(
     }
     return authInterceptorDispatch;
   };
-}
-
-function requestUrl(opts: Dispatcher.DispatchOptions): URL | undefined {
-  if (opts.origin === undefined || opts.origin === null) return undefined;
-  try {
-    // Join rather than resolve: undici sends `path` as it is to `origin`, so a path such
-    // as `//other.example/x` must not be read as another host.
-    const { origin } = new URL(opts.origin);
-    return new URL(`${origin}${opts.path.startsWith('/') ? '' : '/'}${opts.path}`);
-  } catch {
-    return undefined;
-  }
 }

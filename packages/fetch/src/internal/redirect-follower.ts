@@ -1,6 +1,7 @@
 import type { Dispatcher } from 'undici';
 import { dispatchBody } from './dispatch-body.js';
 import { flattenHeaders } from './dispatch-headers.js';
+import { dispatchUrl } from './dispatch-url.js';
 
 type IncomingHeaders = Record<string, string | string[] | undefined>;
 
@@ -88,9 +89,9 @@ export class RedirectFollower implements Dispatcher.DispatchHandler {
     headers: IncomingHeaders,
     statusMessage?: string,
   ): void {
-    const current = new URL(this.#opts.path, this.#opts.origin ?? undefined);
-    const next = this.#nextHop(current, statusCode, headers.location);
-    this.#history.push(current);
+    const current = dispatchUrl(this.#opts);
+    const next = current && this.#nextHop(current, statusCode, headers.location);
+    if (current) this.#history.push(current);
     this.#following = next !== undefined;
     if (next === undefined) {
       this.#handler.onResponseStart?.(controller, statusCode, headers as never, statusMessage);

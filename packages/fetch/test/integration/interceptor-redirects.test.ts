@@ -145,6 +145,24 @@ describe('authInterceptor outside the redirect interceptor', () => {
     expect(other.requests).toHaveLength(0);
   });
 
+  it('resolves a relative Location against the origin the request went to, even for a path starting with //', async () => {
+    const dispatcher = outside();
+    await get(`${allowed.url}/warm-up`, dispatcher);
+    // undici sends `path` as it is to `origin`: this request goes to `allowed`, whatever host
+    // its path looks like, so its relative redirect lands on `allowed` too.
+    const otherHost = new URL(other.url).host;
+    const response = await dispatcher.request({
+      origin: allowed.url,
+      path: `//${otherHost}/redirect/302?to=/landed-relative`,
+      method: 'GET',
+    });
+    await response.body.text();
+    expect(response.statusCode).toBe(200);
+    expect(other.requests).toHaveLength(0);
+    expect(allowed.requestsTo('/landed-relative')).toHaveLength(1);
+    expect(allowed.requestsTo('/landed-relative')[0]!.headers.authorization).toBe('Bearer t');
+  });
+
   it('says clearly what to change when the first request has a streamed body it cannot resend', async () => {
     const { Readable } = await import('node:stream');
     const dispatcher = outside();

@@ -29,6 +29,7 @@ const TAGGED = /\.([0-9a-f]{8})-(\d+)-(\d+)\.(?:draft|release)$/;
  * drafts and released locks of processes of this machine that no longer run, at once (their
  * names carry their creator), and others once a minute old; and claims (the right to take
  * over a stale lock) whose holder is gone or past its time. A running process's files stay.
+ * It never fails: what it cannot list or remove is left for the next writer.
  *
  * @param path - The token file.
  * @param options - This process, the clock, the TTL for claims, `temporaryWrites`.
@@ -36,7 +37,10 @@ const TAGGED = /\.([0-9a-f]{8})-(\d+)-(\d+)\.(?:draft|release)$/;
 export async function removeLeftovers(path: string, options: LeftoverOptions): Promise<void> {
   const folder = dirname(path);
   const prefix = `${basename(path)}.`;
-  const names = (await readdir(folder)).filter((name) => name.startsWith(prefix));
+  // Best effort, like each removal below: a lock just taken or a write about to be made must
+  // not fail because the folder could not be listed.
+  const listed = await readdir(folder).catch(() => []);
+  const names = listed.filter((name) => name.startsWith(prefix));
   await Promise.all(
     names.map(async (name) => {
       const leftover = join(folder, name);
