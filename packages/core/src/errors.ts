@@ -25,7 +25,9 @@ export type AuthErrorCode =
   | 'token_set_format'
   | 'session_expired'
   | 'token_store_error'
-  | 'authentication_failed';
+  | 'authentication_failed'
+  | 'interaction_failed'
+  | 'authorization_timeout';
 
 /** Options every error constructor accepts. */
 export interface AuthErrorOptions {

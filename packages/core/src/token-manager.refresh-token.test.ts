@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SessionExpiredError } from './errors.js';
+import { SessionExpiredError, TokenEndpointError } from './errors.js';
 import { MemoryTokenStore } from './memory-token-store.js';
 import { invalidGrant, scriptedProvider, testClock } from './testing/scripted-provider.js';
 import { TokenManager } from './token-manager.js';
@@ -98,6 +98,35 @@ describe('TokenManager: refresh token first, then re-authenticate', () => {
     };
     expect((await manager.getToken()).accessToken).toMatch(/^fetched-/);
     expect(state).toMatchObject({ fetches: 2, refreshes: 1 });
+  });
+
+  it('reads a bare HTTP 400 to a refresh as a dead refresh token: one new sign-in, no retries', async () => {
+    const { clock, state, manager } = setup();
+    await manager.getToken();
+    clock.advance(60_000);
+    state.onRefresh = async () => {
+      throw new TokenEndpointError('the token endpoint answered HTTP 400', {
+        status: 400,
+        retryable: false,
+      });
+    };
+    expect((await manager.getToken()).accessToken).toMatch(/^fetched-/);
+    expect(state).toMatchObject({ fetches: 2, refreshes: 1 });
+  });
+
+  it('ends the session on a bare HTTP 401 to a refresh when the provider cannot re-authenticate', async () => {
+    const { clock, state, manager } = setup({ canReauthenticate: false });
+    await manager.getToken();
+    clock.advance(60_000);
+    state.onRefresh = async () => {
+      throw new TokenEndpointError('the token endpoint answered HTTP 401', {
+        status: 401,
+        retryable: false,
+      });
+    };
+    const error = await manager.getToken().catch((e: unknown) => e);
+    expect(SessionExpiredError.isInstance(error)).toBe(true);
+    expect(state).toMatchObject({ fetches: 1, refreshes: 1 });
   });
 
   it('ends the session after invalid_grant when the provider cannot re-authenticate: SessionExpiredError, store cleared', async () => {

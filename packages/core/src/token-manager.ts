@@ -2,7 +2,6 @@ import { abortableDelay } from './abortable-delay.js';
 import {
   AuthError,
   AuthenticationError,
-  OAuthError,
   SessionExpiredError,
   TokenResponseError,
 } from './errors.js';
@@ -10,6 +9,7 @@ import { FailureHold } from './internal/failure-hold.js';
 import { GuardedStore } from './internal/guarded-store.js';
 import { isoTime } from './internal/iso-time.js';
 import { inspectSymbol } from './internal/redaction.js';
+import { refreshRefused } from './internal/refresh-refusal.js';
 import {
   classifyFailure,
   type RetryOptions,
@@ -463,7 +463,7 @@ export class TokenManager {
     }
   }
 
-  /** Refresh token first; on `invalid_grant`, adopt a rotation by another process, else sign in again or end the session. */
+  /** Refresh token first; when it is refused (see {@link refreshRefused}), adopt a rotation by another process, else sign in again or end the session. */
   async #request(base: TokenSet | undefined): Promise<Obtained> {
     const provider = this.#provider;
     const signal = this.#closing.signal;
@@ -484,7 +484,7 @@ export class TokenManager {
           durationMs: this.#now() - startedAt,
         };
       } catch (error) {
-        if (!isInvalidGrant(error)) throw error;
+        if (!refreshRefused(error)) throw error;
         const stored = await this.#store.get();
         if (stored?.refreshToken && stored.refreshToken !== base.refreshToken) {
           // Another process rotated the refresh token: use its result, or refresh from it.
@@ -505,7 +505,7 @@ export class TokenManager {
         durationMs: this.#now() - startedAt,
       };
     } catch (error) {
-      if (!canReauthenticate && isInvalidGrant(error)) return this.#endSession(error);
+      if (!canReauthenticate && refreshRefused(error)) return this.#endSession(error);
       throw error;
     }
   }
@@ -597,10 +597,6 @@ function duration(name: string, value: number | undefined, fallback: number): nu
   if (!Number.isFinite(value) || value < 0)
     throw new TypeError(`${name} must be a non-negative number of milliseconds`);
   return value;
-}
-
-function isInvalidGrant(error: unknown): boolean {
-  return OAuthError.isInstance(error) && error.error === 'invalid_grant';
 }
 
 /** The token set to refresh from: the store's (it may hold a rotation) unless only memory has a refresh token. */

@@ -2,6 +2,8 @@ import { OAuthError, type TokenProvider, TokenResponseError, type TokenSet } fro
 import * as oauth from 'oauth4webapi';
 import type { ClientOptions, DPoPOptions, EndpointOptions } from './endpoint-options.js';
 import { grantProvider } from './internal/grant-provider.js';
+import { checkIdTokenNonce } from './internal/id-token-nonce.js';
+import { runInteraction } from './internal/interaction.js';
 import { requiredString, scopeString } from './internal/options.js';
 import { TokenClient } from './internal/token-client.js';
 
@@ -30,6 +32,11 @@ export interface AuthorizationRequest {
   codeVerifier: string;
   /** The redirect URI used. */
   redirectUri: string;
+  /**
+   * The OpenID `nonce` sent (when the scope holds `openid`): the ID token of the exchange must
+   * carry it back.
+   */
+  nonce?: string;
 }
 
 /**
@@ -89,7 +96,9 @@ export async function exchangeAuthorizationCode(
 export interface AuthorizationCodeOptions extends AuthorizationCodeClientOptions {
   /**
    * Sends the user to `url` (open a browser, print it) and resolves with the callback URL,
-   * e.g. from a loopback receiver (`@auth/oauth/loopback`).
+   * e.g. from a loopback receiver (`@auth/oauth/loopback`). It runs once per sign-in: if it
+   * throws, the sign-in fails with an `AuthError` of code `interaction_failed` (the error as
+   * `cause`), which a `TokenManager` does not retry.
    */
   authorize: (request: { url: URL; signal: AbortSignal | undefined }) => Promise<string | URL>;
 }
@@ -140,7 +149,9 @@ export function authorizationCode(options: AuthorizationCodeOptions): TokenProvi
     },
     fetchToken: async (signal) => {
       const request = await flow.start(signal);
-      const callback = await options.authorize({ url: request.url, signal });
+      const callback = await runInteraction('authorize', signal, () =>
+        options.authorize({ url: request.url, signal }),
+      );
       return flow.exchange(request, callback, signal);
     },
     refreshToken: (current, signal) => client.refresh(current.refreshToken, signal),
@@ -177,7 +188,13 @@ class AuthorizationCodeFlow {
     url.searchParams.set('state', state);
     url.searchParams.set('code_challenge', await oauth.calculatePKCECodeChallenge(codeVerifier));
     url.searchParams.set('code_challenge_method', 'S256');
-    return { url, state, codeVerifier, redirectUri: this.redirectUri };
+    // OpenID Connect Core §3.1.2.1: some servers require a nonce with `openid`; the exchange
+    // checks it in the ID token.
+    const nonce = this.scope?.split(' ').includes('openid')
+      ? oauth.generateRandomNonce()
+      : undefined;
+    if (nonce) url.searchParams.set('nonce', nonce);
+    return { url, state, codeVerifier, redirectUri: this.redirectUri, nonce };
   }
 
   async exchange(
@@ -207,10 +224,20 @@ class AuthorizationCodeFlow {
       );
     const code = params.get('code');
     if (!code) throw new TokenResponseError('the authorization callback has no code');
-    return this.client.grant(
+    const read = await this.client.grantResponse(
       'authorization_code',
       { code, redirect_uri: request.redirectUri, code_verifier: request.codeVerifier },
       signal,
     );
+    if (request.nonce !== undefined) {
+      const server = issuer
+        ? {
+            as: await this.client.server.metadata(signal, 'token_endpoint'),
+            client: { client_id: this.client.client.clientId },
+          }
+        : undefined;
+      await checkIdTokenNonce(read, request.nonce, server);
+    }
+    return this.client.tokenSet(read);
   }
 }

@@ -59,8 +59,13 @@ export interface ClientOptions {
   /** The client secret, for `client_secret_basic` / `client_secret_post`. */
   clientSecret?: string;
   /**
-   * How the client authenticates. Default: `private_key_jwt` when `privateKey` is set,
-   * `client_secret_basic` when `clientSecret` is set, else `none`.
+   * How the client authenticates; an explicit method is always used as it is. Default:
+   * `private_key_jwt` when `privateKey` is set, `none` without a credential, and with a
+   * `clientSecret` the method the server supports: from discovery metadata
+   * (`token_endpoint_auth_methods_supported`), `client_secret_post` when the id or secret holds
+   * characters Basic must encode and the server supports it, else `client_secret_basic`; when
+   * Basic is refused (`invalid_client`, or a bare HTTP 400/401/403), the request is sent once
+   * more with `client_secret_post`, and what worked is remembered for that endpoint.
    */
   authMethod?: ClientAuthMethod;
   /** The signing key for `private_key_jwt`: a `CryptoKey` or PKCS #8 PEM. */
@@ -69,6 +74,12 @@ export interface ClientOptions {
   keyId?: string;
   /** The algorithm of a PEM `privateKey`. Default `ES256`. */
   signingAlgorithm?: ClientAssertionAlgorithm;
+  /**
+   * The `aud` of `private_key_jwt` client assertions: `'token_endpoint'` (default, the token
+   * endpoint URL, as OpenID Connect Core §9 recommends and most servers require), `'issuer'`
+   * (the issuer; without discovery, the token URL), or any other string, sent as it is.
+   */
+  assertionAudience?: 'token_endpoint' | 'issuer' | (string & {});
 }
 
 /**

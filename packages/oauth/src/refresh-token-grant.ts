@@ -56,8 +56,12 @@ export function refreshTokenGrant(options: RefreshTokenGrantOptions): TokenProvi
   const refreshToken = requiredString('refreshTokenGrant', 'refreshToken', options.refreshToken);
   const scope = scopeString(options.scope);
   let handedIn = handedInTokens(options, refreshToken, client.now);
-  const request = (token: string | undefined, signal: AbortSignal | undefined) =>
-    client.grant('refresh_token', { refresh_token: token, scope }, signal);
+  // A server that does not rotate answers without a refresh token: the one used stays valid
+  // and is kept, so the next renewal refreshes again (RFC 6749 §6).
+  const request = async (token: string, signal: AbortSignal | undefined) => {
+    const tokens = await client.grant('refresh_token', { refresh_token: token, scope }, signal);
+    return tokens.refreshToken ? tokens : tokens.with({ refreshToken: token });
+  };
   return grantProvider({
     name: 'refreshTokenGrant',
     cacheKey: client.cacheKey({

@@ -4,6 +4,7 @@ import type {
   ClientAuthMethod,
   ClientOptions,
 } from '../endpoint-options.js';
+import { basicMustEncode, clientSecretBasic } from './basic-credentials.js';
 import { credentialTag } from './hash.js';
 import { requiredString } from './options.js';
 import { presence } from './redaction.js';
@@ -26,19 +27,29 @@ const IMPORT_PARAMS: Record<
 };
 
 /**
- * A client's resolved authentication: oauth4webapi does the mechanics (Basic with the
- * RFC 6749 §2.3.1 form-urlencoding of id and secret, `client_secret_post`, RFC 7523
- * assertions, `none`); this checks the settings up front and imports a PEM key once.
+ * A client's authentication: oauth4webapi does the mechanics (`client_secret_post`, RFC 7523
+ * assertions, `none`), {@link clientSecretBasic} does Basic (oauth4webapi's encodes `-`, `.`,
+ * `_` and `~` too, which servers that do not form-decode Basic refuse); this checks the
+ * settings up front, imports a PEM key once, and, when no `authMethod` was given for a client
+ * secret, picks the method the server supports and falls back from a refused Basic to
+ * `client_secret_post`, remembering what worked per endpoint (golang.org/x/oauth2's
+ * `AuthStyleAutoDetect`).
  */
 export class ClientAuthentication {
   readonly clientId: string;
+  /** The method given or defaulted to; requests may use another (see {@link methodFor}). */
   readonly method: ClientAuthMethod;
   /** A tag of the credential for cache keys (never the credential). */
   readonly credentialTag: string;
+  /** Whether the method may be chosen per server (a secret without an explicit `authMethod`). */
+  readonly #automatic: boolean;
+  /** What worked per endpoint URL, when the method is automatic. */
+  readonly #worked = new Map<string, ClientAuthMethod>();
   readonly #secret: string | undefined;
   readonly #privateKey: CryptoKey | string | undefined;
   readonly #keyId: string | undefined;
   readonly #algorithm: ClientAssertionAlgorithm;
+  readonly #audience: string;
   #imported: Promise<CryptoKey> | undefined;
 
   /**
@@ -71,11 +82,20 @@ export class ClientAuthentication {
       throw new TypeError(
         `${owner}: privateKey must be a CryptoKey or PKCS #8 PEM ("BEGIN PRIVATE KEY")`,
       );
+    const audience = options.assertionAudience ?? 'token_endpoint';
+    if (typeof audience !== 'string' || audience === '')
+      throw new TypeError(
+        `${owner}: assertionAudience must be 'token_endpoint', 'issuer' or an audience string`,
+      );
+    if (options.assertionAudience !== undefined && method !== 'private_key_jwt')
+      throw new TypeError(`${owner}: assertionAudience applies only to private_key_jwt`);
     this.method = method;
+    this.#automatic = options.authMethod === undefined && usesSecret;
     this.#secret = options.clientSecret;
     this.#privateKey = options.privateKey;
     this.#keyId = options.keyId;
     this.#algorithm = options.signingAlgorithm ?? 'ES256';
+    this.#audience = audience;
     if (!(this.#algorithm in IMPORT_PARAMS))
       throw new TypeError(
         `${owner}: signingAlgorithm must be one of ${Object.keys(IMPORT_PARAMS).join(', ')}`,
@@ -84,17 +104,73 @@ export class ClientAuthentication {
     this.credentialTag = credentialTag(this.clientId, method, options.clientSecret, keyMaterial);
   }
 
-  /** The oauth4webapi client and its authentication. */
-  async resolve(): Promise<{ client: oauth.Client; auth: oauth.ClientAuth }> {
+  /**
+   * The method of a request to `endpoint`: the explicit or defaulted one, or, when it is
+   * automatic, what worked there before, else what the server's metadata lists, preferring
+   * `client_secret_post` when Basic would have to change the id or secret (servers that do
+   * not form-decode Basic would read other values), else `client_secret_basic` (also when the
+   * metadata lists no methods: RFC 8414's default).
+   *
+   * @param as - The server's metadata.
+   * @param endpoint - The URL the request goes to.
+   */
+  methodFor(as: oauth.AuthorizationServer, endpoint: string): ClientAuthMethod {
+    if (!this.#automatic) return this.method;
+    const worked = this.#worked.get(endpoint);
+    if (worked) return worked;
+    const listed = as.token_endpoint_auth_methods_supported;
+    // Without a list, RFC 8414 §2's default: Basic (refused, it falls back to post).
+    if (!Array.isArray(listed) || !listed.includes('client_secret_post'))
+      return 'client_secret_basic';
+    const encoded = basicMustEncode(this.clientId) || basicMustEncode(this.#secret!);
+    return encoded || !listed.includes('client_secret_basic')
+      ? 'client_secret_post'
+      : 'client_secret_basic';
+  }
+
+  /**
+   * The method to try once more after `refused` was refused at `endpoint`: `client_secret_post`
+   * after an automatically chosen Basic, else none.
+   */
+  fallbackAfter(refused: ClientAuthMethod): ClientAuthMethod | undefined {
+    return this.#automatic && refused === 'client_secret_basic' ? 'client_secret_post' : undefined;
+  }
+
+  /** Remembers that `method` worked at `endpoint` (automatic methods only). */
+  remember(endpoint: string, method: ClientAuthMethod): void {
+    if (this.#automatic) this.#worked.set(endpoint, method);
+  }
+
+  /**
+   * The oauth4webapi client and its authentication.
+   *
+   * @param as - The server's metadata (the assertion audience comes from it).
+   * @param method - The method, from {@link methodFor}.
+   */
+  async resolve(
+    as: oauth.AuthorizationServer,
+    method: ClientAuthMethod = this.method,
+  ): Promise<{ client: oauth.Client; auth: oauth.ClientAuth }> {
     const client: oauth.Client = { client_id: this.clientId };
-    switch (this.method) {
+    switch (method) {
       case 'client_secret_basic':
-        return { client, auth: oauth.ClientSecretBasic(this.#secret!) };
+        return { client, auth: clientSecretBasic(this.#secret!) };
       case 'client_secret_post':
         return { client, auth: oauth.ClientSecretPost(this.#secret!) };
       case 'private_key_jwt': {
         const key = await this.#signingKey();
-        return { client, auth: oauth.PrivateKeyJwt({ key, kid: this.#keyId }) };
+        const aud = this.#assertionAudience(as);
+        return {
+          client,
+          auth: oauth.PrivateKeyJwt(
+            { key, kid: this.#keyId },
+            {
+              [oauth.modifyAssertion]: (_header, payload) => {
+                payload.aud = aud;
+              },
+            },
+          ),
+        };
       }
       case 'none':
         return { client, auth: oauth.None() };
@@ -110,11 +186,17 @@ export class ClientAuthentication {
   describe(): Record<string, string | undefined> {
     return {
       clientId: this.clientId,
-      authMethod: this.method,
+      authMethod: this.#automatic ? 'automatic' : this.method,
       clientSecret: presence(this.#secret),
       privateKey: presence(this.#privateKey),
       keyId: this.#keyId,
     };
+  }
+
+  #assertionAudience(as: oauth.AuthorizationServer): string {
+    if (this.#audience === 'issuer') return as.issuer;
+    if (this.#audience === 'token_endpoint') return as.token_endpoint ?? as.issuer;
+    return this.#audience;
   }
 
   #signingKey(): Promise<CryptoKey> {

@@ -112,6 +112,19 @@ export function jsonOrThrow(what: string, read: ReadResponse, now: () => number)
 }
 
 /**
+ * Whether the server refused the client's authentication, as far as a response can tell:
+ * `invalid_client`, or HTTP 400, 401 or 403 without an RFC 6749 §5.2 error code (some servers
+ * answer a client they cannot read with a bare status).
+ *
+ * @param read - The response.
+ */
+export function clientAuthRefused(read: ReadResponse): boolean {
+  if (read.status !== 400 && read.status !== 401 && read.status !== 403) return false;
+  const body = tryParseJson(read.text);
+  return !isOAuthErrorBody(body) || body.error === 'invalid_client';
+}
+
+/**
  * Maps a token endpoint response to a {@link TokenSet} (RFC 6749 §5.1) or the right error.
  *
  * @throws {OAuthError} An RFC 6749 §5.2 error body.

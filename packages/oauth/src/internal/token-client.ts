@@ -1,6 +1,11 @@
 import type { TokenSet } from '@auth/core';
 import * as oauth from 'oauth4webapi';
-import type { ClientOptions, DPoPOptions, EndpointOptions } from '../endpoint-options.js';
+import type {
+  ClientAuthMethod,
+  ClientOptions,
+  DPoPOptions,
+  EndpointOptions,
+} from '../endpoint-options.js';
 import { withDeadline } from './abort.js';
 import {
   AuthorizationServer,
@@ -10,7 +15,13 @@ import {
 import { ClientAuthentication } from './client-auth.js';
 import { dpopHandle, isDPoPNonceChallenge } from './dpop.js';
 import { type CacheKeyParts, cacheKeyOf } from './grant-provider.js';
-import { jsonOrThrow, type ReadResponse, readResponse, tokenSetOrThrow } from './http-response.js';
+import {
+  clientAuthRefused,
+  jsonOrThrow,
+  type ReadResponse,
+  readResponse,
+  tokenSetOrThrow,
+} from './http-response.js';
 import { SecretRedactor } from './secret-redactor.js';
 
 /** Form parameters of a request; a list sends the parameter once per value (e.g. `resource`). */
@@ -97,13 +108,22 @@ export class TokenClient {
    * @throws {TokenResponseError} A success body without a usable `access_token`.
    */
   async grant(grantType: string, params: FormParams, signal?: AbortSignal): Promise<TokenSet> {
-    const read = await this.post(
-      'token_endpoint',
-      params,
-      signal,
-      (as, client, auth, body, options) =>
-        oauth.genericTokenEndpointRequest(as, client, auth, grantType, body, options),
+    return this.tokenSet(await this.grantResponse(grantType, params, signal));
+  }
+
+  /** Sends a token request with `grantType` and returns the response as read, unmapped. */
+  grantResponse(
+    grantType: string,
+    params: FormParams,
+    signal?: AbortSignal,
+  ): Promise<ReadResponse> {
+    return this.post('token_endpoint', params, signal, (as, client, auth, body, options) =>
+      oauth.genericTokenEndpointRequest(as, client, auth, grantType, body, options),
     );
+  }
+
+  /** Maps a token endpoint response (see {@link grant}). */
+  tokenSet(read: ReadResponse): TokenSet {
     return tokenSetOrThrow('the token endpoint', read, this.now, this.#acceptTokenTypes);
   }
 
@@ -139,7 +159,7 @@ export class TokenClient {
     ) => Promise<Response>,
   ): Promise<ReadResponse> {
     const as = await this.server.metadata(signal, endpoint);
-    const { client, auth } = await this.client.resolve();
+    const url = String(as[endpoint]);
     const body = new URLSearchParams(this.#extraParams);
     for (const [name, value] of Object.entries(params)) {
       if (value === undefined) continue;
@@ -160,21 +180,38 @@ export class TokenClient {
       return (this.#fetch ?? fetch)(input, init);
     };
     return withDeadline(what, this.server.timeoutMs, signal, async (deadline) => {
-      const attempt = async (): Promise<ReadResponse> => ({
-        ...(await readResponse(
-          await send(as, client, auth, body, {
-            signal: deadline,
-            DPoP: dpop,
-            [oauth.customFetch]: observing,
-            [oauth.allowInsecureRequests]: true, // the URL policy was enforced when it was set
-          }),
-          this.server.maxResponseBytes,
-        )),
-        redactor,
-      });
-      const read = await attempt();
-      // RFC 9449 §8: the handle has kept the DPoP-Nonce; one retry with it.
-      return dpop !== undefined && isDPoPNonceChallenge(read) ? attempt() : read;
+      const attempt = async (method: ClientAuthMethod): Promise<ReadResponse> => {
+        const { client, auth } = await this.client.resolve(as, method);
+        return {
+          ...(await readResponse(
+            await send(as, client, auth, new URLSearchParams(body), {
+              signal: deadline,
+              DPoP: dpop,
+              [oauth.customFetch]: observing,
+              [oauth.allowInsecureRequests]: true, // the URL policy was enforced when it was set
+            }),
+            this.server.maxResponseBytes,
+          )),
+          redactor,
+        };
+      };
+      const attemptWithNonce = async (method: ClientAuthMethod): Promise<ReadResponse> => {
+        const read = await attempt(method);
+        // RFC 9449 §8: the handle has kept the DPoP-Nonce; one retry with it.
+        return dpop !== undefined && isDPoPNonceChallenge(read) ? attempt(method) : read;
+      };
+      const method = this.client.methodFor(as, url);
+      const read = await attemptWithNonce(method);
+      const fallback = clientAuthRefused(read) ? this.client.fallbackAfter(method) : undefined;
+      if (fallback === undefined) {
+        if (readCredentials(read)) this.client.remember(url, method);
+        return read;
+      }
+      // A server that refuses Basic (it may not form-decode it) gets the credentials in the
+      // body once; what worked is remembered for this endpoint.
+      const second = await attemptWithNonce(fallback);
+      if (readCredentials(second)) this.client.remember(url, fallback);
+      return second;
     });
   }
 
@@ -202,4 +239,9 @@ export class TokenClient {
       dpopThumbprint: this.dpopThumbprint,
     };
   }
+}
+
+/** Whether the server read the client's credentials (it answered, and not with a refusal of them). */
+function readCredentials(read: ReadResponse): boolean {
+  return read.status < 500 && read.status !== 429 && !clientAuthRefused(read);
 }

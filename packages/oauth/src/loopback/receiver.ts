@@ -2,6 +2,7 @@
 // biome-ignore lint/correctness/noNodejsModules: the loopback receiver needs a local HTTP server; it lives behind the separate `@auth/oauth/loopback` entry so the main entry stays runtime-neutral.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { AuthError } from '@auth/core';
 
 /** Options of {@link startLoopbackReceiver}. */
 export interface LoopbackReceiverOptions {
@@ -19,7 +20,11 @@ export interface LoopbackReceiverOptions {
 export interface WaitForCallbackOptions {
   /** Stops waiting. */
   signal?: AbortSignal;
-  /** Gives up after this many ms. Default 300 000 (five minutes). */
+  /**
+   * Gives up after this many ms, rejecting with an `AuthError` of code `authorization_timeout`
+   * (a `TokenManager` does not retry it: the user is not asked again). Default 300 000 (five
+   * minutes).
+   */
   timeoutMs?: number;
 }
 
@@ -104,7 +109,13 @@ export async function startLoopbackReceiver(
         const deliver = (url: URL) => finish(undefined, url);
         const onAbort = () => finish(signal?.reason);
         const timer = setTimeout(
-          () => finish(new Error(`no authorization callback within ${timeoutMs} ms`)),
+          () =>
+            finish(
+              new AuthError(
+                `no authorization callback within ${timeoutMs} ms`,
+                'authorization_timeout',
+              ),
+            ),
           timeoutMs,
         );
         if (signal?.aborted) return onAbort();

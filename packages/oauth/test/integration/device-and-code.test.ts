@@ -194,3 +194,87 @@ describe('authorization code + PKCE with a loopback receiver', () => {
     }
   });
 });
+
+describe('OpenID nonce and steps that need a person', () => {
+  const options = { redirectUri: 'http://127.0.0.1:9/callback' };
+  const alice = { username: 'alice', password: 'alice-password-1' };
+
+  it('sends a nonce with openid and refuses an ID token carrying another (OpenID Connect Core §3.1.3.7)', async () => {
+    const settings = { ...options, issuer: bed.issuer, ...bed.clients.native, scope: 'openid' };
+    const request = await createAuthorizationRequest(settings);
+    expect(request.nonce).toMatch(/^[\w-]{43,}$/);
+    expect(request.url.searchParams.get('nonce')).toBe(request.nonce);
+    const callback = await bed.completeLogin(request.url, alice);
+    const error = await caught(() =>
+      exchangeAuthorizationCode(settings, { ...request, nonce: 'from-another-login' }, callback),
+    );
+    expect(TokenResponseError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toMatch(/nonce/);
+
+    const second = await createAuthorizationRequest(settings);
+    const tokens = await exchangeAuthorizationCode(
+      settings,
+      second,
+      await bed.completeLogin(second.url, alice),
+    );
+    expect((await bed.inspectToken(tokens.accessToken))?.accountId).toBe('alice');
+    const plain = await createAuthorizationRequest({ ...settings, scope: 'offline_access' });
+    expect(plain.nonce).toBeUndefined();
+    expect(plain.url.searchParams.has('nonce')).toBe(false);
+  });
+
+  it('runs a failing authorize once: AuthError interaction_failed, not retried by the manager', async () => {
+    const authorize = vi.fn(async () => {
+      throw new Error('the browser could not be opened');
+    });
+    const provider = authorizationCode({
+      ...options,
+      issuer: bed.issuer,
+      ...bed.clients.native,
+      scope: 'openid',
+      authorize,
+    });
+    const manager = new TokenManager({ provider });
+    const error = await caught(() => manager.getToken());
+    expect(authorize).toHaveBeenCalledTimes(1);
+    expect((error as Error).cause).toMatchObject({ code: 'interaction_failed' });
+    expect(((error as Error).cause as Error).cause).toMatchObject({
+      message: 'the browser could not be opened',
+    });
+    await manager.close();
+  });
+
+  it('gives up waiting for the callback with AuthError authorization_timeout, asking the user once', async () => {
+    const receiver = await startLoopbackReceiver();
+    try {
+      const authorize = vi.fn(({ signal }: { signal: AbortSignal | undefined }) =>
+        receiver.waitForCallback({ signal, timeoutMs: 1 }),
+      );
+      const provider = authorizationCode({
+        issuer: bed.issuer,
+        ...bed.clients.native,
+        redirectUri: receiver.redirectUri,
+        authorize,
+      });
+      const manager = new TokenManager({ provider });
+      const error = await caught(() => manager.getToken());
+      expect(authorize).toHaveBeenCalledTimes(1);
+      expect((error as Error).cause).toMatchObject({ code: 'authorization_timeout' });
+      await manager.close();
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('runs a failing onUserCode once', async () => {
+    const onUserCode = vi.fn(() => {
+      throw new Error('no terminal');
+    });
+    const provider = deviceAuthorization({ issuer: bed.issuer, ...bed.clients.device, onUserCode });
+    const manager = new TokenManager({ provider });
+    const error = await caught(() => manager.getToken());
+    expect(onUserCode).toHaveBeenCalledTimes(1);
+    expect((error as Error).cause).toMatchObject({ code: 'interaction_failed' });
+    await manager.close();
+  });
+});
