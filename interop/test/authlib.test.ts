@@ -99,6 +99,13 @@ beforeAll(async () => {
         redirectUris: ['http://127.0.0.1/callback'],
       },
       {
+        clientId: 'native-forged-nonce',
+        authMethods: ['none'],
+        grantTypes: CODE_GRANTS,
+        redirectUris: ['http://127.0.0.1/callback'],
+        forgeIdTokenNonce: true,
+      },
+      {
         clientId: 'batch',
         authMethods: ['none'],
         grantTypes: ['urn:ietf:params:oauth:grant-type:jwt-bearer'],
@@ -450,6 +457,36 @@ feature('openid-nonce', async () => {
   } finally {
     await receiver.close();
   }
+});
+
+describe('Authlib: OpenID nonce', () => {
+  it('an ID token whose nonce is not the one sent is refused, though the server issued it', async () => {
+    const receiver = await startLoopbackReceiver();
+    try {
+      const manager = new TokenManager({
+        provider: authorizationCode({
+          issuer: server.issuer,
+          clientId: 'native-forged-nonce',
+          redirectUri: receiver.redirectUri,
+          scope: 'openid',
+          authorize: async ({ url, signal }) => {
+            await signInAndConsent(url);
+            return receiver.waitForCallback({ signal, timeoutMs: 30_000 });
+          },
+        }),
+      });
+      let error: unknown;
+      const requests = await requestsDuring(async () => {
+        error = await rejectionOf(manager.getToken());
+      });
+      expect(AuthenticationError.isInstance(error)).toBe(true);
+      expect(requests[0]).toMatchObject({ grant_type: 'authorization_code', status: 200 });
+      expect(manager.peekToken()).toBeUndefined();
+      await manager.close();
+    } finally {
+      await receiver.close();
+    }
+  });
 });
 
 feature('jwt-bearer', async () => {

@@ -29,6 +29,8 @@ export interface AuthlibClient {
   rotateRefreshToken?: boolean;
   /** The public JWK checking its `private_key_jwt` and JWT bearer assertions. */
   jwk?: JsonWebKey;
+  /** Test hook: its ID tokens carry another `nonce` than the one requested. Default false. */
+  forgeIdTokenNonce?: boolean;
 }
 
 /** A resource owner of the Authlib server. */
@@ -114,6 +116,7 @@ export async function startAuthlibServer(options: AuthlibServerOptions): Promise
         redirect_uris: client.redirectUris ?? [],
         rotate_refresh_token: client.rotateRefreshToken ?? false,
         jwk: client.jwk,
+        forge_id_token_nonce: client.forgeIdTokenNonce ?? false,
       })),
     }),
   );

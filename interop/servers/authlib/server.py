@@ -18,7 +18,8 @@ CONFIG.json (written by the test harness):
       "grant_types": ["client_credentials", "password", "refresh_token", ...],
       "redirect_uris": ["http://127.0.0.1/callback"],  # loopback: any port (RFC 8252 §7.3)
       "rotate_refresh_token": true,
-      "jwk": {...}                          # public key for private_key_jwt / jwt-bearer
+      "jwk": {...},                         # public key for private_key_jwt / jwt-bearer
+      "forge_id_token_nonce": false         # test hook: ID tokens carry a nonce not asked for
     }]
   }
 
@@ -106,6 +107,8 @@ class Client(ClientMixin):
         self.redirect_uris = data.get('redirect_uris', [])
         self.rotate_refresh_token = data.get('rotate_refresh_token', False)
         self.jwk = data.get('jwk')
+        # Test hook: ID tokens carry another nonce than the request's, as an attacker's would.
+        self.forge_id_token_nonce = data.get('forge_id_token_nonce', False)
 
     def get_client_id(self):
         return self.client_id
@@ -194,6 +197,8 @@ class AuthorizationCode(AuthorizationCodeMixin):
         return self.scope
 
     def get_nonce(self):
+        if self.nonce and CLIENTS[self.client_id].forge_id_token_nonce:
+            return 'forged-' + self.nonce
         return self.nonce
 
     def get_auth_time(self):
