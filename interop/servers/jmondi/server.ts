@@ -101,6 +101,13 @@ function keepingRefreshTokens(tokens: InMemoryTokenRepository): OAuthTokenReposi
  * @param options - See {@link JmondiServerOptions}.
  * @returns The running server.
  * @throws {Error} The server could not listen on 127.0.0.1.
+ * @example
+ * ```ts
+ * const server = await startJmondiServer({ refreshTokenRotation: false });
+ * const provider = clientCredentials({ issuer: server.issuer, clientId, clientSecret });
+ * // … server.tokenRequests.length counts what reached POST /token …
+ * await server.close();
+ * ```
  */
 export async function startJmondiServer(options: JmondiServerOptions = {}): Promise<JmondiServer> {
   const repositories = inMemoryRepositories({
