@@ -6,7 +6,7 @@ export const FEATURES = {
   'discovery-oidc': 'discovery at `/.well-known/openid-configuration`',
   'discovery-rfc8414': 'discovery at `/.well-known/oauth-authorization-server` (RFC 8414)',
   'basic-unreserved': 'client credentials, explicit `client_secret_basic`, id with `-` `_` `.` `~`',
-  'post': 'client credentials, `client_secret_post`',
+  post: 'client credentials, `client_secret_post`',
   'default-auth': 'client credentials, default client authentication, secret with `:+% &=`',
   'private-key-jwt': '`private_key_jwt` through discovery',
   password: 'password grant',

@@ -267,6 +267,22 @@ describe('@jmondi/oauth2-server 4.3.7', () => {
     await manager.close();
   });
 
+  it('refreshTokenGrant keeps the refresh token it used when the server sends none (no rotation)', async () => {
+    const signedIn = await signInAlice(keeping);
+    const provider = refreshTokenGrant({
+      tokenUrl: keeping.tokenEndpoint,
+      ...CLIENTS.user,
+      refreshToken: signedIn.refreshToken!,
+    });
+    const manager = new TokenManager({ provider });
+    const requests = await tokenRequestsDuring(keeping, async () => {
+      expect((await manager.getToken()).refreshToken).toBe(signedIn.refreshToken);
+      expect((await manager.forceRefresh()).refreshToken).toBe(signedIn.refreshToken);
+    });
+    expect(requests).toEqual(['refresh_token/basic', 'refresh_token/basic']);
+    await manager.close();
+  });
+
   feature('refresh-rotation', async () => {
     const signedIn = await signInAlice(server);
     const manager = new TokenManager({
