@@ -44,6 +44,8 @@ export interface ProviderConfig {
   keyId?: string;
   /** The algorithm of `privateKey`. Default `ES256`. */
   signingAlgorithm?: ClientAssertionAlgorithm;
+  /** The `aud` of client assertions: `token_endpoint` (default), `issuer`, or any string. */
+  assertionAudience?: string;
   /** The scope to request, space-separated. */
   scope?: string;
   /** The `audience` parameter (`client_credentials`, `token_exchange`, `jwt_bearer`). */
@@ -122,6 +124,7 @@ const SERVER_AND_CLIENT = [
   'privateKey',
   'keyId',
   'signingAlgorithm',
+  'assertionAudience',
   'scope',
   'timeoutMs',
   'allowInsecureHttp',

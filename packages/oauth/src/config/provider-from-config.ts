@@ -102,6 +102,7 @@ function build(
     privateKey: config.privateKey || undefined,
     keyId: config.keyId,
     signingAlgorithm: config.signingAlgorithm,
+    assertionAudience: config.assertionAudience || undefined,
     scope: config.scope || undefined,
     timeoutMs: config.timeoutMs,
     allowInsecureHttp: config.allowInsecureHttp,

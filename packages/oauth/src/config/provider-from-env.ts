@@ -19,6 +19,7 @@ const VARIABLES: Record<keyof ProviderConfig, string> = {
   privateKey: 'PRIVATE_KEY',
   keyId: 'KEY_ID',
   signingAlgorithm: 'SIGNING_ALGORITHM',
+  assertionAudience: 'ASSERTION_AUDIENCE',
   scope: 'SCOPE',
   audience: 'AUDIENCE',
   resource: 'RESOURCE',
@@ -38,7 +39,8 @@ const VARIABLES: Record<keyof ProviderConfig, string> = {
 /**
  * Builds a provider from environment variables: `<prefix>GRANT`, `TOKEN` (a static token:
  * the `static` grant, implied when it is set), `TOKEN_URL` or `ISSUER`,
- * `CLIENT_ID`, `CLIENT_SECRET`, `AUTH_METHOD`, `PRIVATE_KEY` (PEM), `KEY_ID`, `SCOPE`,
+ * `CLIENT_ID`, `CLIENT_SECRET`, `AUTH_METHOD`, `PRIVATE_KEY` (PEM), `KEY_ID`,
+ * `SIGNING_ALGORITHM`, `ASSERTION_AUDIENCE`, `SCOPE`,
  * `AUDIENCE`, `RESOURCE`, `USERNAME`, `PASSWORD`, `TOTP`, `REFRESH_TOKEN`,
  * `SUBJECT_TOKEN`, `ASSERTION`, `DEVICE_AUTHORIZATION_URL`, `TIMEOUT_MS`,
  * `ALLOW_INSECURE_HTTP` (`true`), `DISCOVERY` (`oidc` or `oauth2`). Errors name the

@@ -91,6 +91,20 @@ describe('providerFromConfig / providerFromEnv', () => {
     await manager.close();
   });
 
+  it('passes AUTH_ASSERTION_AUDIENCE on as the client assertion audience', async () => {
+    const provider = providerFromEnv({
+      AUTH_ISSUER: bed.issuer,
+      AUTH_CLIENT_ID: bed.clients.privateKeyJwt.clientId,
+      AUTH_PRIVATE_KEY: bed.clients.privateKeyJwt.privateKeyPem,
+      AUTH_KEY_ID: bed.clients.privateKeyJwt.keyId,
+      AUTH_ASSERTION_AUDIENCE: 'issuer',
+    });
+    await provider.fetchToken();
+    const assertion = bed.tokenRequests.at(-1)!.params.client_assertion!;
+    const payload = assertion.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/');
+    expect(JSON.parse(atob(payload)).aud).toBe(bed.issuer);
+  });
+
   it('names missing settings, as variables for providerFromEnv', () => {
     expect(() =>
       providerFromConfig({ grant: 'password', issuer: bed.issuer, clientId: 'c', username: 'u' }),
