@@ -6,7 +6,7 @@ import { TokenManager } from './token-manager.js';
 import type { TokenManagerEvent } from './token-manager-events.js';
 import { TokenSet } from './token-set.js';
 
-function setup(options: { canReauthenticate?: boolean } = {}) {
+function setup(options: { canReauthenticate?: boolean; interactive?: boolean } = {}) {
   const clock = testClock(0);
   const { provider, state } = scriptedProvider({
     clock,
@@ -167,5 +167,25 @@ describe('TokenManager: refresh token first, then re-authenticate', () => {
       throw invalidGrant();
     };
     await expect(manager.getToken()).rejects.toSatisfy(SessionExpiredError.isInstance);
+  });
+
+  it('never runs an interactive fetchToken again on its own, even after a transient failure', async () => {
+    const { state, manager } = setup({ interactive: true });
+    const unavailable = () =>
+      new TokenEndpointError('the token endpoint answered HTTP 503', {
+        status: 503,
+        retryable: true,
+      });
+    state.onFetch = async () => {
+      throw unavailable();
+    };
+    const error = await manager.getToken().catch((e: unknown) => e);
+    expect(state.fetches).toBe(1);
+    expect((error as Error).cause).toMatchObject({ code: 'interaction_failed' });
+    expect(((error as Error).cause as Error).cause).toMatchObject({ status: 503 });
+
+    state.onFetch = undefined;
+    expect((await manager.forceRefresh()).accessToken).toMatch(/^fetched-/);
+    expect(state.fetches).toBe(2);
   });
 });

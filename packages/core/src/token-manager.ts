@@ -506,6 +506,15 @@ export class TokenManager {
       };
     } catch (error) {
       if (!canReauthenticate && refreshRefused(error)) return this.#endSession(error);
+      if (provider.interactive && !signal.aborted && classifyFailure(error).retryable) {
+        // The person has acted (opened the browser, typed the code): asking again on our own
+        // would surprise them, so even a transient failure ends this sign-in.
+        throw new AuthError(
+          'a sign-in that needs a person failed; it is not retried on its own (call getToken() to start over)',
+          'interaction_failed',
+          { cause: error },
+        );
+      }
       throw error;
     }
   }

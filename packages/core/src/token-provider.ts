@@ -38,6 +38,13 @@ export interface TokenProvider {
   /** `false` when a refresh token is all the provider has (it cannot sign in again). Default `true`. */
   readonly canReauthenticate?: boolean;
   /**
+   * `true` when `fetchToken` needs a person (a browser sign-in, a code to type in): a
+   * `TokenManager` never runs it again on its own after it fails, even for a transient cause
+   * (the failure reaches the caller as an `AuthError` of code `interaction_failed`), so nobody
+   * is asked twice behind their back. Refreshes are retried as usual. Default `false`.
+   */
+  readonly interactive?: boolean;
+  /**
    * Gets a new token set by the provider's own grant.
    *
    * @param options - `signal` to abort the request.

@@ -141,6 +141,7 @@ export function authorizationCode(options: AuthorizationCodeOptions): TokenProvi
       scope,
     }),
     canReauthenticate: true,
+    interactive: true,
     description: {
       type: 'authorization_code',
       ...client.describe(),
@@ -190,9 +191,10 @@ class AuthorizationCodeFlow {
     url.searchParams.set('code_challenge_method', 'S256');
     // OpenID Connect Core §3.1.2.1: some servers require a nonce with `openid`; the exchange
     // checks it in the ID token.
-    const nonce = this.scope?.split(' ').includes('openid')
-      ? oauth.generateRandomNonce()
-      : undefined;
+    // A nonce given in authorizationParams is the one sent and checked.
+    const nonce =
+      this.#params.nonce ??
+      (this.scope?.split(' ').includes('openid') ? oauth.generateRandomNonce() : undefined);
     if (nonce) url.searchParams.set('nonce', nonce);
     return { url, state, codeVerifier, redirectUri: this.redirectUri, nonce };
   }
@@ -230,13 +232,12 @@ class AuthorizationCodeFlow {
       signal,
     );
     if (request.nonce !== undefined) {
-      const server = issuer
-        ? {
-            as: await this.client.server.metadata(signal, 'token_endpoint'),
-            client: { client_id: this.client.client.clientId },
-          }
-        : undefined;
-      await checkIdTokenNonce(read, request.nonce, server);
+      const as = issuer ? await this.client.server.metadata(signal, 'token_endpoint') : undefined;
+      await checkIdTokenNonce(read, request.nonce, {
+        as,
+        clientId: this.client.client.clientId,
+        now: this.client.now,
+      });
     }
     return this.client.tokenSet(read);
   }

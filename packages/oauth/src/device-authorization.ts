@@ -82,6 +82,7 @@ export function deviceAuthorization(options: DeviceAuthorizationOptions): TokenP
       scope,
     }),
     canReauthenticate: true,
+    interactive: true,
     description: { type: 'device_code', ...client.describe(), scope },
     fetchToken: (signal) => runDeviceFlow(client, scope, options.onUserCode, signal),
     refreshToken: (current, signal) => client.refresh(current.refreshToken, signal),

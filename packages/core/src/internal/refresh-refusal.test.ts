@@ -11,6 +11,7 @@ describe('refreshRefused', () => {
     expect(refreshRefused(bare(400))).toBe(true);
     expect(refreshRefused(bare(401))).toBe(true);
     expect(refreshRefused(new OAuthError({ error: 'invalid_request', status: 400 }))).toBe(true);
+    expect(refreshRefused(new OAuthError({ error: 'invalid_token', status: 401 }))).toBe(true);
   });
 
   it('does not blame the refresh token for the client, transient failures or other statuses', () => {
@@ -21,6 +22,13 @@ describe('refreshRefused', () => {
     expect(refreshRefused(new OAuthError({ error: 'temporarily_unavailable', status: 400 }))).toBe(
       false,
     );
+    for (const error of [
+      'use_dpop_nonce',
+      'invalid_dpop_proof',
+      'unsupported_grant_type',
+      'invalid_scope',
+    ])
+      expect(refreshRefused(new OAuthError({ error, status: 400 })), error).toBe(false);
     expect(
       refreshRefused(new TokenEndpointError('HTTP 503', { status: 503, retryable: true })),
     ).toBe(false);

@@ -1,15 +1,19 @@
 import { OAuthError, TokenEndpointError } from '../errors.js';
-import { classifyFailure } from './retry-policy.js';
 
-/** Errors that blame the client's credentials, not the refresh token. */
-const CLIENT_REFUSALS = new Set(['invalid_client', 'unauthorized_client']);
+/**
+ * OAuth errors that say the refresh token itself is no good: `invalid_grant` (RFC 6749 §5.2),
+ * and what some servers answer a reused or revoked refresh token with instead.
+ */
+const DEAD_REFRESH_TOKEN = new Set(['invalid_grant', 'invalid_request', 'invalid_token']);
 
 /**
  * Whether a refresh failure says the refresh token is dead, so the manager signs in again
- * (or ends the session): `invalid_grant`, or a non-retryable HTTP 400 or 401 that does not
- * blame the client. Some servers answer a reused or revoked refresh token with a bare 400, or
- * with `invalid_request`; `invalid_client` and `unauthorized_client` are the client's
- * credentials, which a new sign-in would not mend.
+ * (or ends the session): `invalid_grant`, `invalid_request` or `invalid_token` with HTTP 400 or
+ * 401 (`@jmondi/oauth2-server` answers a reused refresh token with `invalid_request`), or a
+ * bare HTTP 400 or 401 without an OAuth error body. Other errors (`invalid_client`,
+ * `use_dpop_nonce`, `invalid_dpop_proof`, `unsupported_grant_type`, `invalid_scope`, …) are
+ * about the client or the request, which a new sign-in would not mend: they never end a
+ * session.
  *
  * @param error - What the refresh request failed with.
  */
@@ -18,7 +22,5 @@ export function refreshRefused(error: unknown): boolean {
   if (TokenEndpointError.isInstance(error)) return !error.retryable && refusal(error.status);
   if (!OAuthError.isInstance(error)) return false;
   if (error.error === 'invalid_grant') return true;
-  return (
-    refusal(error.status) && !CLIENT_REFUSALS.has(error.error) && !classifyFailure(error).retryable
-  );
+  return DEAD_REFRESH_TOKEN.has(error.error) && refusal(error.status);
 }

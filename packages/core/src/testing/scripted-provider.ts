@@ -39,6 +39,8 @@ export interface ScriptedProviderOptions {
   lifetimeMs?: number;
   withRefreshToken?: boolean;
   canReauthenticate?: boolean;
+  /** The provider's `interactive` flag. */
+  interactive?: boolean;
   cacheKey?: string;
 }
 
@@ -86,6 +88,7 @@ export function scriptedProvider(options: ScriptedProviderOptions): {
   const provider: TokenProvider = {
     cacheKey: options.cacheKey ?? 'scripted',
     canReauthenticate: options.canReauthenticate ?? true,
+    ...(options.interactive ? { interactive: true } : {}),
     async fetchToken() {
       state.fetches += 1;
       await state.gate;

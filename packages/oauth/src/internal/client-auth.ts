@@ -4,6 +4,7 @@ import type {
   ClientAuthMethod,
   ClientOptions,
 } from '../endpoint-options.js';
+import type { EndpointName } from './authorization-server.js';
 import { basicMustEncode, clientSecretBasic } from './basic-credentials.js';
 import { credentialTag } from './hash.js';
 import { requiredString } from './options.js';
@@ -43,8 +44,8 @@ export class ClientAuthentication {
   readonly credentialTag: string;
   /** Whether the method may be chosen per server (a secret without an explicit `authMethod`). */
   readonly #automatic: boolean;
-  /** What worked per endpoint URL, when the method is automatic. */
-  readonly #worked = new Map<string, ClientAuthMethod>();
+  /** The method settled on per endpoint URL, when the method is automatic. */
+  readonly #settled = new Map<string, ClientAuthMethod>();
   readonly #secret: string | undefined;
   readonly #privateKey: CryptoKey | string | undefined;
   readonly #keyId: string | undefined;
@@ -106,19 +107,23 @@ export class ClientAuthentication {
 
   /**
    * The method of a request to `endpoint`: the explicit or defaulted one, or, when it is
-   * automatic, what worked there before, else what the server's metadata lists, preferring
-   * `client_secret_post` when Basic would have to change the id or secret (servers that do
-   * not form-decode Basic would read other values), else `client_secret_basic` (also when the
-   * metadata lists no methods: RFC 8414's default).
+   * automatic, what was settled there before, else what the server's metadata lists for the
+   * endpoint (`revocation_endpoint_auth_methods_supported`, …, else
+   * `token_endpoint_auth_methods_supported`), preferring `client_secret_post` when Basic would
+   * have to change the id or secret (servers that do not form-decode Basic would read other
+   * values), else `client_secret_basic` (also when the metadata lists no methods: RFC 8414's
+   * default).
    *
    * @param as - The server's metadata.
-   * @param endpoint - The URL the request goes to.
+   * @param endpoint - Which endpoint the request goes to.
    */
-  methodFor(as: oauth.AuthorizationServer, endpoint: string): ClientAuthMethod {
+  methodFor(as: oauth.AuthorizationServer, endpoint: EndpointName): ClientAuthMethod {
     if (!this.#automatic) return this.method;
-    const worked = this.#worked.get(endpoint);
-    if (worked) return worked;
-    const listed = as.token_endpoint_auth_methods_supported;
+    const settled = this.#settled.get(String(as[endpoint]));
+    if (settled) return settled;
+    const listed =
+      (as as Record<string, unknown>)[`${endpoint}_auth_methods_supported`] ??
+      as.token_endpoint_auth_methods_supported;
     // Without a list, RFC 8414 §2's default: Basic (refused, it falls back to post).
     if (!Array.isArray(listed) || !listed.includes('client_secret_post'))
       return 'client_secret_basic';
@@ -129,16 +134,31 @@ export class ClientAuthentication {
   }
 
   /**
-   * The method to try once more after `refused` was refused at `endpoint`: `client_secret_post`
-   * after an automatically chosen Basic, else none.
+   * The method to try once more after `refused` was refused at `endpoint`:
+   * `client_secret_post` after an automatically chosen Basic that was not settled there
+   * before, else none. Trying it settles the endpoint on post, whatever it answers, so a
+   * client makes at most one extra request per endpoint in its lifetime (a wrong secret is not
+   * sent twice on every request, nor a refresh token or code).
+   *
+   * @param as - The server's metadata.
+   * @param endpoint - The endpoint that refused.
+   * @param refused - The method it refused.
    */
-  fallbackAfter(refused: ClientAuthMethod): ClientAuthMethod | undefined {
-    return this.#automatic && refused === 'client_secret_basic' ? 'client_secret_post' : undefined;
+  fallbackAfter(
+    as: oauth.AuthorizationServer,
+    endpoint: EndpointName,
+    refused: ClientAuthMethod,
+  ): ClientAuthMethod | undefined {
+    const url = String(as[endpoint]);
+    if (!this.#automatic || refused !== 'client_secret_basic' || this.#settled.has(url))
+      return undefined;
+    this.#settled.set(url, 'client_secret_post');
+    return 'client_secret_post';
   }
 
-  /** Remembers that `method` worked at `endpoint` (automatic methods only). */
-  remember(endpoint: string, method: ClientAuthMethod): void {
-    if (this.#automatic) this.#worked.set(endpoint, method);
+  /** Settles `endpoint` on `method` once the server has read the credentials (automatic methods only). */
+  settle(as: oauth.AuthorizationServer, endpoint: EndpointName, method: ClientAuthMethod): void {
+    if (this.#automatic) this.#settled.set(String(as[endpoint]), method);
   }
 
   /**
@@ -149,7 +169,7 @@ export class ClientAuthentication {
    */
   async resolve(
     as: oauth.AuthorizationServer,
-    method: ClientAuthMethod = this.method,
+    method: ClientAuthMethod,
   ): Promise<{ client: oauth.Client; auth: oauth.ClientAuth }> {
     const client: oauth.Client = { client_id: this.clientId };
     switch (method) {

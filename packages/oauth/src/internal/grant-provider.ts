@@ -8,6 +8,8 @@ export interface GrantParts {
   name: string;
   cacheKey: string;
   canReauthenticate: boolean;
+  /** `fetchToken` needs a person (see `TokenProvider.interactive`). */
+  interactive?: boolean;
   /** Settings with secrets already reduced to `'set'`/`'not set'`. */
   description: ProviderDescription;
   fetchToken(signal: AbortSignal | undefined): Promise<TokenSet>;
@@ -27,6 +29,7 @@ export function grantProvider(parts: GrantParts): TokenProvider {
   const provider: TokenProvider & Record<PropertyKey, unknown> = {
     cacheKey: parts.cacheKey,
     canReauthenticate: parts.canReauthenticate,
+    ...(parts.interactive ? { interactive: true } : {}),
     fetchToken: (options?: TokenRequestOptions) => parts.fetchToken(options?.signal),
     describe,
     toJSON: describe,

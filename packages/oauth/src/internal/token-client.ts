@@ -159,7 +159,6 @@ export class TokenClient {
     ) => Promise<Response>,
   ): Promise<ReadResponse> {
     const as = await this.server.metadata(signal, endpoint);
-    const url = String(as[endpoint]);
     const body = new URLSearchParams(this.#extraParams);
     for (const [name, value] of Object.entries(params)) {
       if (value === undefined) continue;
@@ -200,18 +199,18 @@ export class TokenClient {
         // RFC 9449 §8: the handle has kept the DPoP-Nonce; one retry with it.
         return dpop !== undefined && isDPoPNonceChallenge(read) ? attempt(method) : read;
       };
-      const method = this.client.methodFor(as, url);
+      const method = this.client.methodFor(as, endpoint);
       const read = await attemptWithNonce(method);
-      const fallback = clientAuthRefused(read) ? this.client.fallbackAfter(method) : undefined;
+      const fallback = clientAuthRefused(read)
+        ? this.client.fallbackAfter(as, endpoint, method)
+        : undefined;
       if (fallback === undefined) {
-        if (readCredentials(read)) this.client.remember(url, method);
+        if (readCredentials(read)) this.client.settle(as, endpoint, method);
         return read;
       }
       // A server that refuses Basic (it may not form-decode it) gets the credentials in the
-      // body once; what worked is remembered for this endpoint.
-      const second = await attemptWithNonce(fallback);
-      if (readCredentials(second)) this.client.remember(url, fallback);
-      return second;
+      // body, once per endpoint: from then on it gets post.
+      return attemptWithNonce(fallback);
     });
   }
 

@@ -1,4 +1,5 @@
 import { OAuthError, TokenManager, TokenResponseError } from '@auth/core';
+import { startTokenServer } from '@auth/testing/http';
 import { type OidcTestBed, startOidcProvider } from '@auth/testing/oidc';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
@@ -263,6 +264,36 @@ describe('OpenID nonce and steps that need a person', () => {
       await manager.close();
     } finally {
       await receiver.close();
+    }
+  });
+
+  it('does not ask the person again when the code exchange after them fails transiently', async () => {
+    const tokens = await startTokenServer();
+    try {
+      const redirectUri = 'http://127.0.0.1:9/callback';
+      const authorize = vi.fn(
+        async ({ url }: { url: URL }) =>
+          `${redirectUri}?code=c&state=${url.searchParams.get('state')}`,
+      );
+      const provider = authorizationCode({
+        tokenUrl: tokens.tokenUrl,
+        authorizationUrl: 'http://127.0.0.1:9/authorize',
+        clientId: 'test-client',
+        clientSecret: 'test-secret',
+        redirectUri,
+        authorize,
+      });
+      expect(provider.interactive).toBe(true);
+      tokens.failNext({ kind: 'status', status: 503 }, 5);
+      const manager = new TokenManager({ provider });
+      const error = await caught(() => manager.getToken());
+      expect(authorize).toHaveBeenCalledTimes(1);
+      expect(tokens.requestCount).toBe(1);
+      expect((error as Error).cause).toMatchObject({ code: 'interaction_failed' });
+      expect(((error as Error).cause as Error).cause).toMatchObject({ status: 503 });
+      await manager.close();
+    } finally {
+      await tokens.close();
     }
   });
 
