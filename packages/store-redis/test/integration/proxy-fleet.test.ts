@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { TokenSet } from '@auth/core';
 import { startTokenServer, type TokenServer } from '@auth/testing/http';
-import { startNutcracker, type TestNutcracker } from '@auth/testing/redis';
+import { type NutcrackerStats, startNutcracker, type TestNutcracker } from '@auth/testing/redis';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisTokenStore } from '../../src/index.js';
@@ -256,12 +256,23 @@ describe('RedisTokenStore through twemproxy sharding over two Redis servers', ()
   });
 });
 
+/**
+ * The proxy's counters once everything before this call is counted: nutcracker refreshes
+ * its stats every 100 ms, so this reads them until 250 ms have passed.
+ */
+async function settledStats(): Promise<NutcrackerStats> {
+  const from = Date.now();
+  let stats = await proxy.stats();
+  while (Date.now() - from < 250) stats = await proxy.stats();
+  return stats;
+}
+
 describe('a process whose waiter found SUBSCRIBE refused by twemproxy', () => {
   let result: { code: number; stdout: string; stderr: string };
   let connectionsOpened: number;
 
   beforeAll(async () => {
-    const before = (await proxy.stats()).totalConnections;
+    const before = (await settledStats()).totalConnections;
     const settings = JSON.stringify({
       proxyOptions: proxy.clientOptions,
       keyPrefix: `p-${randomUUID()}:`,
@@ -280,11 +291,7 @@ describe('a process whose waiter found SUBSCRIBE refused by twemproxy', () => {
         stderr: failed.stderr ?? '',
       };
     }
-    // The proxy's stats are refreshed every 100 ms: wait for a snapshot taken after the exit.
-    const exitedAt = Date.now();
-    let stats = await proxy.stats();
-    while (Date.now() - exitedAt < 250) stats = await proxy.stats();
-    connectionsOpened = stats.totalConnections - before;
+    connectionsOpened = (await settledStats()).totalConnections - before;
   });
 
   it('sees its waitForUpdate reject with a TokenStoreError (operation wait), so the manager polls', () => {

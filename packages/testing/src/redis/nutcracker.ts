@@ -1,13 +1,14 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { freeLoopbackPort, killProcess, LOOPBACK, sendCommand } from './redis-process.js';
 import { startRedisServer, type TestRedis } from './redis-server.js';
 
 const HOW_TO_GET_NUTCRACKER =
-  'nutcracker (twemproxy) was not found on PATH nor in /usr/sbin: install nutcracker (Debian: `apt-get install -y nutcracker`)';
+  'nutcracker (twemproxy) was not found: install nutcracker (Debian: `apt-get install -y nutcracker`)';
 
 /** Where Debian puts the binary; root has /usr/sbin on PATH, other users often do not. */
 const DEBIAN_BINARY = '/usr/sbin/nutcracker';
@@ -30,6 +31,11 @@ export interface NutcrackerOptions {
   backends?: number;
   /** How long to wait for the backends and the proxy to answer PING, in ms. Default 15 000. */
   startTimeoutMs?: number;
+  /**
+   * The twemproxy binary: a path, or a name looked up on `PATH`. Default `nutcracker` from
+   * `PATH`, else `/usr/sbin/nutcracker` (where Debian installs it).
+   */
+  command?: string;
 }
 
 /**
@@ -100,8 +106,8 @@ export interface TestNutcracker {
  * @param options - Backend count and start timeout.
  * @returns The running proxy; `close()` it after the test.
  * @throws {Error} nutcracker is not installed (the message says "install nutcracker
- *   (Debian)"), redis-server is missing, or the proxy did not answer in time (the message
- *   holds its log).
+ *   (Debian)", checked before anything starts), redis-server is missing, or the proxy did
+ *   not answer in time (the message holds its log).
  * @example
  * ```ts
  * const proxy = await startNutcracker();
@@ -126,6 +132,7 @@ export async function startNutcracker(options: NutcrackerOptions = {}): Promise<
   };
   process.once('exit', killOnExit);
   try {
+    const binary = await locate(options.command);
     for (let index = 0; index < (options.backends ?? 1); index++) {
       backends.push(await startRedisServer({ startTimeoutMs: Math.max(1, deadline - Date.now()) }));
     }
@@ -136,7 +143,7 @@ export async function startNutcracker(options: NutcrackerOptions = {}): Promise<
       const configFile = join(dir, 'nutcracker.yml');
       await writeFile(configFile, config(port, backends));
       try {
-        child = await spawnNutcracker(configFile, statsPort, logFile, port, deadline);
+        child = await spawnNutcracker(binary, configFile, statsPort, logFile, port, deadline);
       } catch (error) {
         const inUse = error instanceof Error && /address already in use/i.test(error.message);
         if (!inUse || attempt >= PORT_ATTEMPTS) throw error;
@@ -164,12 +171,12 @@ export async function startNutcracker(options: NutcrackerOptions = {}): Promise<
   }
 }
 
-/** The YAML config: one pool, ketama over the backends, hash tag `{}`, no host ejection. */
+/** The YAML config: one pool, ketama (murmur) over the backends, hash tag `{}`, no host ejection. */
 function config(port: number, backends: readonly TestRedis[]): string {
   return [
     'auth:',
     `  listen: ${LOOPBACK}:${port}`,
-    '  hash: fnv1a_64',
+    '  hash: murmur',
     '  hash_tag: "{}"',
     '  distribution: ketama',
     '  redis: true',
@@ -181,7 +188,26 @@ function config(port: number, backends: readonly TestRedis[]): string {
   ].join('\n');
 }
 
+/** The first executable among `command` (a path, or a name on PATH) and its fallbacks. */
+async function locate(command: string | undefined): Promise<string> {
+  const name = command ?? 'nutcracker';
+  const candidates = name.includes('/')
+    ? [name]
+    : (process.env.PATH ?? '').split(delimiter).map((dir) => join(dir, name));
+  if (command === undefined) candidates.push(DEBIAN_BINARY);
+  for (const candidate of candidates) {
+    try {
+      await access(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // Not there: try the next one.
+    }
+  }
+  throw new Error(`${HOW_TO_GET_NUTCRACKER} (looked for ${candidates.join(', ')})`);
+}
+
 async function spawnNutcracker(
+  binary: string,
   configFile: string,
   statsPort: number,
   logFile: string,
@@ -202,19 +228,7 @@ async function spawnNutcracker(
     '-o',
     logFile,
   ];
-  let child: ChildProcess;
-  try {
-    child = await launch('nutcracker', args);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    try {
-      child = await launch(DEBIAN_BINARY, args);
-    } catch (fallbackError) {
-      if ((fallbackError as NodeJS.ErrnoException).code === 'ENOENT')
-        throw new Error(HOW_TO_GET_NUTCRACKER);
-      throw fallbackError;
-    }
-  }
+  const child = await launch(binary, args);
   let exited: string | undefined;
   child.once('exit', (code, signal) => {
     exited = String(signal ?? code);
@@ -235,7 +249,7 @@ async function spawnNutcracker(
   }
 }
 
-/** Spawns `command`, resolving once it runs and rejecting with the spawn error (ENOENT). */
+/** Spawns `command`, resolving once it runs and rejecting with the spawn error. */
 function launch(command: string, args: readonly string[]): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { stdio: 'ignore' });
