@@ -165,6 +165,26 @@ describe('RedisTokenStore through twemproxy sharding over two Redis servers', ()
     }
   });
 
+  it('routes EVAL by its first key without checking the others (why each script takes one key)', async () => {
+    const client = await connect();
+    const backends = [direct(0), direct(1)];
+    const home = async (key: string): Promise<number> => {
+      await client.set(key, 'plain');
+      return (await Promise.all(backends.map((backend) => backend.exists(key)))).indexOf(1);
+    };
+    const first = `route-${randomUUID()}`;
+    let second = '';
+    for (let index = 0; second === '' && index < 100; index++) {
+      const candidate = `route-${randomUUID()}`;
+      if ((await home(candidate)) !== (await home(first))) second = candidate;
+    }
+    expect(second).not.toBe('');
+    await client.eval("return redis.call('SET', KEYS[2], 'from-script')", 2, first, second);
+    // The write landed on the first key's backend, where reads of `second` never go.
+    expect(await client.get(second)).toBe('plain');
+    expect(await backends[await home(first)]!.get(second)).toBe('from-script');
+  });
+
   it('stores, reads, locks, releases and deletes tokens whose keys live on either backend', async () => {
     const store = new RedisTokenStore({ redis: await connect(), keyPrefix: `p-${randomUUID()}:` });
     const backends = [direct(0), direct(1)];
