@@ -1,4 +1,11 @@
 export {
+  type NutcrackerOptions,
+  type NutcrackerStats,
+  startNutcracker,
+  type TestNutcracker,
+  type TwemproxyClientOptions,
+} from './redis/nutcracker.js';
+export {
   type RedisClusterOptions,
   startRedisCluster,
   type TestRedisCluster,

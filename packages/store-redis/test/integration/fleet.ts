@@ -24,9 +24,18 @@ class Worker {
   readonly #inbox: Message[] = [];
   readonly #takers: { type: string; resolve: (message: Message) => void }[] = [];
 
+  #stderr = '';
+
   constructor(readonly child: ChildProcess) {
     child.on('message', (message: Message) => this.#receive(message));
+    child.stderr?.on('data', (chunk: Buffer) => {
+      this.#stderr += chunk.toString();
+      process.stderr.write(chunk);
+    });
   }
+
+  /** What the worker wrote to stderr so far (also passed through to the test's stderr). */
+  readonly stderr = (): string => this.#stderr;
 
   send(message: Message): void {
     this.child.send(message);
@@ -64,10 +73,15 @@ function settle(message: Message): Promise<Message> {
   return Promise.resolve(message);
 }
 
-/** Settings every worker gets. */
+/** Settings every worker gets: one of `redisUrl`, `clusterNodes`, `proxyOptions`. */
 export interface FleetOptions {
   size: number;
-  redisUrl: string;
+  /** A single Redis, for a plain ioredis client. */
+  redisUrl?: string;
+  /** Startup nodes of a Redis Cluster, for an ioredis `Cluster` client. */
+  clusterNodes?: readonly { host: string; port: number }[];
+  /** ioredis options for a plain client to a proxy (e.g. twemproxy). */
+  proxyOptions?: Record<string, unknown>;
   tokenUrl: string;
   keyPrefix: string;
   refreshAheadMs: number;
@@ -89,8 +103,7 @@ export class Fleet {
     const settings = JSON.stringify(options);
     const workers = Array.from(
       { length: options.size },
-      () =>
-        new Worker(fork(WORKER, [settings], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })),
+      () => new Worker(fork(WORKER, [settings], { stdio: ['ignore', 'inherit', 'pipe', 'ipc'] })),
     );
     const fleet = new Fleet(workers);
     await Promise.all(workers.map((worker) => worker.take('ready')));
@@ -108,20 +121,37 @@ export class Fleet {
    * of the barrier) and returns the distinct token fingerprints each one was served.
    */
   async burst(calls: number): Promise<string[][]> {
-    for (const worker of this.workers) worker.send({ type: 'burst', calls });
-    const replies = await Promise.all(this.workers.map((worker) => worker.take('burst-done')));
-    return replies.map((reply) => reply.fingerprints as string[]);
+    return (await this.timedBurst(calls)).map((reply) => reply.fingerprints);
   }
 
-  /** Asks every worker to close its manager, store and connection, then waits for exits. */
-  async stop(): Promise<void> {
-    await Promise.all(
-      this.workers.map(async ({ child }) => {
-        if (child.exitCode !== null || child.signalCode !== null) return;
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        if (child.connected) child.send({ type: 'exit' });
-        else child.kill('SIGKILL');
-        await exited;
+  /**
+   * As {@link Fleet.burst}, with how long each call took from the worker's 'go' until its
+   * token was served (ms, in the order they were served).
+   */
+  async timedBurst(calls: number): Promise<{ fingerprints: string[]; durationsMs: number[] }[]> {
+    for (const worker of this.workers) worker.send({ type: 'burst', calls });
+    const replies = await Promise.all(this.workers.map((worker) => worker.take('burst-done')));
+    return replies.map((reply) => ({
+      fingerprints: reply.fingerprints as string[],
+      durationsMs: reply.durationsMs as number[],
+    }));
+  }
+
+  /**
+   * Asks every worker to close its manager, store and connection, then waits for exits.
+   *
+   * @returns Each worker's exit code (or signal name), and what it wrote to stderr.
+   */
+  async stop(): Promise<{ exit: number | string; stderr: string }[]> {
+    return Promise.all(
+      this.workers.map(async ({ child, stderr }) => {
+        if (child.exitCode === null && child.signalCode === null) {
+          const exited = new Promise((resolve) => child.once('exit', resolve));
+          if (child.connected) child.send({ type: 'exit' });
+          else child.kill('SIGKILL');
+          await exited;
+        }
+        return { exit: child.exitCode ?? child.signalCode ?? 'unknown', stderr: stderr() };
       }),
     );
   }
