@@ -2,11 +2,22 @@ import { TokenStoreError, type WaitForUpdateOptions } from '@auth/core';
 import type { Cluster, Redis } from 'ioredis';
 import { BoundedClient } from './bounded-client.js';
 
+/** The first rest of pub/sub after a failed subscription, in ms; it doubles up to {@link LAST_REST_MS}. */
+const FIRST_REST_MS = 1_000;
+/** The longest rest of pub/sub, in ms. */
+const LAST_REST_MS = 60_000;
+
 /**
  * Wake-ups over Redis pub/sub for one store: waiters of a channel are resolved when a
  * message arrives on it. Subscribes through one connection of its own, created lazily
  * with `redis.duplicate()` (a subscribed connection cannot run other commands), and keeps
  * each channel subscribed once used; ioredis re-subscribes after a reconnect.
+ *
+ * When a subscription fails (Redis down, or a proxy without pub/sub such as twemproxy, which
+ * closes the connection on `SUBSCRIBE`), the subscriber connection is dropped, so ioredis does
+ * not reconnect and resend `SUBSCRIBE` in a loop, and pub/sub rests for 1 s, doubling to 60 s:
+ * meanwhile waits just last their `timeoutMs` (the caller polls), and the next wait after the
+ * rest tries pub/sub again. The failed wait itself rejects, so the fault is reported once.
  */
 export class UpdateChannel {
   readonly #redis: Redis | Cluster;
@@ -15,6 +26,11 @@ export class UpdateChannel {
   readonly #subscriptions = new Map<string, Promise<unknown>>();
   #subscriber: BoundedClient | undefined;
   #closed = false;
+  /** When pub/sub may be tried again after a failed subscription (epoch ms), and the next rest. */
+  #restingUntil = 0;
+  /** SUBSCRIBEs sent on the current subscriber and not yet answered. */
+  #pending = 0;
+  #nextRestMs = FIRST_REST_MS;
 
   constructor(redis: Redis | Cluster, operationTimeoutMs: number) {
     this.#redis = redis;
@@ -52,6 +68,8 @@ export class UpdateChannel {
       const timer = setTimeout(wake, timeoutMs);
       signal?.addEventListener('abort', wake, { once: true });
       if (signal?.aborted) return wake();
+      // Resting after a failed subscription: this wait is a plain delay (the caller polls).
+      if (Date.now() < this.#restingUntil) return;
       this.#subscribe(channel).catch((error: TokenStoreError) => finish(error));
     });
   }
@@ -80,13 +98,35 @@ export class UpdateChannel {
   #subscribe(channel: string): Promise<unknown> {
     let subscription = this.#subscriptions.get(channel);
     if (!subscription) {
-      subscription = this.#connect().call('wait', (client) => client.subscribe(channel));
-      subscription.catch(() => {
-        if (this.#subscriptions.get(channel) === subscription) this.#subscriptions.delete(channel);
-      });
+      const subscriber = this.#connect();
+      this.#pending += 1;
+      subscription = subscriber.call('wait', (client) => client.subscribe(channel));
+      subscription.then(
+        () => {
+          if (this.#subscriber === subscriber) this.#pending -= 1;
+          this.#nextRestMs = FIRST_REST_MS;
+        },
+        () => {
+          if (this.#subscriber === subscriber) this.#pending -= 1;
+          if (this.#subscriptions.get(channel) === subscription)
+            this.#subscriptions.delete(channel);
+          this.#rest(subscriber);
+        },
+      );
       this.#subscriptions.set(channel, subscription);
     }
     return subscription;
+  }
+
+  /** Drops a subscriber whose subscription failed and rests pub/sub (see the class). */
+  #rest(subscriber: BoundedClient): void {
+    if (this.#subscriber !== subscriber) return;
+    this.#subscriber = undefined;
+    this.#pending = 0;
+    this.#subscriptions.clear();
+    subscriber.client.disconnect();
+    this.#restingUntil = Date.now() + this.#nextRestMs;
+    this.#nextRestMs = Math.min(this.#nextRestMs * 2, LAST_REST_MS);
   }
 
   #connect(): BoundedClient {
@@ -96,7 +136,14 @@ export class UpdateChannel {
     // print ioredis's warning.
     subscriber.on('error', () => {});
     subscriber.on('message', (channel: string) => this.wakeLocal(channel));
-    this.#subscriber = new BoundedClient(subscriber, this.#operationTimeoutMs);
-    return this.#subscriber;
+    const bounded = new BoundedClient(subscriber, this.#operationTimeoutMs);
+    // A connection closed while a SUBSCRIBE is unanswered: a proxy without pub/sub refuses
+    // it that way, and ioredis would reconnect and resend it in a loop. Dropping the
+    // connection fails the pending subscriptions at once ("Connection is closed").
+    subscriber.on('close', () => {
+      if (this.#pending > 0) this.#rest(bounded);
+    });
+    this.#subscriber = bounded;
+    return bounded;
   }
 }
