@@ -139,7 +139,12 @@ describe('token endpoint responses become typed errors', () => {
     const error = await caught(() => failing.getToken());
     expect(AuthenticationError.isInstance(error)).toBe(true);
     expect(OAuthError.isInstance((error as Error).cause)).toBe(true);
-    expect(server.requestCount).toBe(1);
+    // No manager retry: the one extra request is the automatic client authentication's
+    // single fallback from a refused Basic to client_secret_post.
+    expect(server.requestCount).toBe(2);
+    expect(server.requests[0]!.headers.authorization).toMatch(/^Basic /);
+    expect(server.requests[1]!.headers.authorization).toBeUndefined();
+    expect(server.requests[1]!.params.client_secret).toBe('wrong-secret-xyz');
     expect(leakSurface(error)).not.toContain('wrong-secret-xyz');
     await Promise.all([manager.close(), failing.close()]);
   });
