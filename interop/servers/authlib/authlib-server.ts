@@ -74,13 +74,11 @@ export interface AuthlibServer {
   /** The token endpoint URL. */
   tokenUrl: string;
   /** Every request its token endpoint received so far, in order. */
-  tokenRequests(): Promise<AuthlibTokenRequest[]>;
-  /** How many requests its token endpoint received so far. */
-  tokenRequestCount(): Promise<number>;
+  tokenRequests: () => Promise<AuthlibTokenRequest[]>;
   /** The well-known metadata paths fetched so far, in order. */
-  metadataRequests(): Promise<string[]>;
+  metadataRequests: () => Promise<string[]>;
   /** Stops the server (SIGTERM) and removes its configuration. */
-  close(): Promise<void>;
+  close: () => Promise<void>;
 }
 
 /** Debian's interpreter, which sees `python3-authlib`, unless `AUTHLIB_PYTHON` names another. */
@@ -140,7 +138,6 @@ export async function startAuthlibServer(options: AuthlibServerOptions): Promise
     issuer,
     tokenUrl: `${issuer}/token`,
     tokenRequests: () => getJson<AuthlibTokenRequest[]>('/test/requests'),
-    tokenRequestCount: async () => (await getJson<{ count: number }>('/test/count')).count,
     metadataRequests: () => getJson<string[]>('/test/metadata-requests'),
     close: async () => {
       if (child.exitCode === null && child.signalCode === null) {
