@@ -4,6 +4,7 @@ import {
   OAuthError,
   SessionExpiredError,
   TokenManager,
+  TokenResponseError,
 } from '@auth/core';
 import {
   authorizationCode,
@@ -224,9 +225,18 @@ feature('default-auth', async () => {
       clientSecret: DEFAULT_AUTH_SECRET,
     }),
   });
-  expect((await manager.getToken()).accessToken).toBeTruthy();
+  const first = await requestsDuring(server.tokenRequests, async () => {
+    expect((await manager.getToken()).accessToken).toBeTruthy();
+  });
+  // Exactly one request (an array matches only one of the same length): post, chosen from the
+  // metadata, not a refused Basic first.
+  expect(first).toMatchObject([
+    { grant_type: 'client_credentials', client_auth: 'client_secret_post', status: 200 },
+  ]);
   const again = await requestsDuring(server.tokenRequests, () => manager.forceRefresh());
-  expect(again).toMatchObject([{ grant_type: 'client_credentials', status: 200 }]);
+  expect(again).toMatchObject([
+    { grant_type: 'client_credentials', client_auth: 'client_secret_post', status: 200 },
+  ]);
   await manager.close();
 });
 
@@ -454,6 +464,10 @@ describe('Authlib: OpenID nonce', () => {
         error = await rejectionOf(manager.getToken());
       });
       expect(AuthenticationError.isInstance(error)).toBe(true);
+      // The manager's AuthenticationError wraps the provider's refusal of the ID token.
+      const refusal = (error as Error).cause;
+      expect(TokenResponseError.isInstance(refusal), String(refusal)).toBe(true);
+      expect((refusal as Error).message).toMatch(/nonce/);
       expect(requests[0]).toMatchObject({ grant_type: 'authorization_code', status: 200 });
       expect(manager.peekToken()).toBeUndefined();
       await manager.close();
