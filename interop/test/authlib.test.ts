@@ -4,6 +4,7 @@ import {
   OAuthError,
   SessionExpiredError,
   TokenManager,
+  TokenResponseError,
 } from '@auth/core';
 import {
   authorizationCode,
@@ -21,6 +22,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AuthlibServer, startAuthlibServer } from '../servers/authlib/authlib-server.js';
 import { authlibSupport } from '../servers/authlib/support.js';
 import { featureSuite } from '../src/feature-suite.js';
+import { authErrorInChain, rejectionOf, requestsDuring } from '../src/test-helpers.js';
 
 const ALICE = { username: 'alice', password: 'alicepassword1' };
 const APP_SECRET = 'appsecret1';
@@ -119,33 +121,6 @@ afterAll(async () => {
   await server?.close();
 });
 
-/** The token endpoint requests made while `run` ran. */
-async function requestsDuring(run: () => Promise<unknown>) {
-  const before = await server.tokenRequestCount();
-  await run();
-  return (await server.tokenRequests()).slice(before);
-}
-
-/** The rejection of `promise` (fails the test if it resolves). */
-async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
-}
-
-/** The errors of a `cause` chain, outermost first. */
-function causes(error: unknown): unknown[] {
-  const chain: unknown[] = [];
-  for (let current = error; current !== undefined; current = (current as Error).cause) {
-    chain.push(current);
-    if (!(current instanceof Error)) break;
-  }
-  return chain;
-}
-
 /**
  * What a browser does at Authlib's authorization endpoint: load the login and consent page,
  * submit it with alice's password and "allow", follow the redirect to the client's loopback
@@ -220,7 +195,7 @@ feature('basic-unreserved', async () => {
     clientSecret: 'plain-secret',
     authMethod: 'client_secret_basic',
   });
-  const [request] = await requestsDuring(async () => {
+  const [request] = await requestsDuring(server.tokenRequests, async () => {
     expect((await provider.fetchToken()).accessToken).toBeTruthy();
   });
   expect(request).toMatchObject({ client_auth: 'client_secret_basic', status: 200 });
@@ -235,7 +210,7 @@ feature('post', async () => {
     clientSecret: 'post-secret',
     authMethod: 'client_secret_post',
   });
-  const requests = await requestsDuring(async () => {
+  const requests = await requestsDuring(server.tokenRequests, async () => {
     expect((await provider.fetchToken()).accessToken).toBeTruthy();
   });
   expect(requests).toMatchObject([{ client_auth: 'client_secret_post', status: 200 }]);
@@ -250,9 +225,18 @@ feature('default-auth', async () => {
       clientSecret: DEFAULT_AUTH_SECRET,
     }),
   });
-  expect((await manager.getToken()).accessToken).toBeTruthy();
-  const again = await requestsDuring(() => manager.forceRefresh());
-  expect(again).toMatchObject([{ grant_type: 'client_credentials', status: 200 }]);
+  const first = await requestsDuring(server.tokenRequests, async () => {
+    expect((await manager.getToken()).accessToken).toBeTruthy();
+  });
+  // Exactly one request (an array matches only one of the same length): post, chosen from the
+  // metadata, not a refused Basic first.
+  expect(first).toMatchObject([
+    { grant_type: 'client_credentials', client_auth: 'client_secret_post', status: 200 },
+  ]);
+  const again = await requestsDuring(server.tokenRequests, () => manager.forceRefresh());
+  expect(again).toMatchObject([
+    { grant_type: 'client_credentials', client_auth: 'client_secret_post', status: 200 },
+  ]);
   await manager.close();
 });
 
@@ -263,7 +247,7 @@ feature('private-key-jwt', async () => {
     clientId: 'cc-jwt',
     privateKey: clientKey.privateKey,
   });
-  const requests = await requestsDuring(async () => {
+  const requests = await requestsDuring(server.tokenRequests, async () => {
     expect((await provider.fetchToken()).accessToken).toBeTruthy();
   });
   expect(requests).toMatchObject([{ client_auth: 'private_key_jwt', status: 200 }]);
@@ -291,7 +275,7 @@ feature('refresh', async () => {
     }),
   });
   const first = await manager.getToken();
-  const requests = await requestsDuring(async () => {
+  const requests = await requestsDuring(server.tokenRequests, async () => {
     const second = await manager.forceRefresh();
     expect(second.accessToken).not.toBe(first.accessToken);
     expect(second.refreshToken).toBe(first.refreshToken);
@@ -331,7 +315,7 @@ feature('refresh-refused', async () => {
   const manager = new TokenManager({ provider: passwordGrant({ ...options, ...ALICE }) });
   const first = await manager.getToken();
   await refreshTokenGrant({ ...options, refreshToken: first.refreshToken! }).fetchToken();
-  const requests = await requestsDuring(async () => {
+  const requests = await requestsDuring(server.tokenRequests, async () => {
     expect((await manager.forceRefresh()).accessToken).not.toBe(first.accessToken);
   });
   expect(requests).toMatchObject([
@@ -383,7 +367,7 @@ feature('device', async () => {
       },
     }),
   });
-  const requests = await requestsDuring(async () => {
+  const requests = await requestsDuring(server.tokenRequests, async () => {
     const tokens = await manager.getToken();
     expect(tokens.refreshToken).toBeTruthy();
   });
@@ -412,7 +396,7 @@ feature('code-pkce', async () => {
         },
       }),
     });
-    const requests = await requestsDuring(async () => {
+    const requests = await requestsDuring(server.tokenRequests, async () => {
       expect((await manager.getToken()).refreshToken).toBeTruthy();
       await manager.forceRefresh();
     });
@@ -476,10 +460,14 @@ describe('Authlib: OpenID nonce', () => {
         }),
       });
       let error: unknown;
-      const requests = await requestsDuring(async () => {
+      const requests = await requestsDuring(server.tokenRequests, async () => {
         error = await rejectionOf(manager.getToken());
       });
       expect(AuthenticationError.isInstance(error)).toBe(true);
+      // The manager's AuthenticationError wraps the provider's refusal of the ID token.
+      const refusal = (error as Error).cause;
+      expect(TokenResponseError.isInstance(refusal), String(refusal)).toBe(true);
+      expect((refusal as Error).message).toMatch(/nonce/);
       expect(requests[0]).toMatchObject({ grant_type: 'authorization_code', status: 200 });
       expect(manager.peekToken()).toBeUndefined();
       await manager.close();
@@ -504,7 +492,7 @@ feature('jwt-bearer', async () => {
         .setExpirationTime('2m')
         .sign(assertionKey.privateKey),
   });
-  const requests = await requestsDuring(async () => {
+  const requests = await requestsDuring(server.tokenRequests, async () => {
     expect((await provider.fetchToken()).accessToken).toBeTruthy();
   });
   expect(requests).toMatchObject([
@@ -521,7 +509,7 @@ feature('single-flight', async () => {
       authMethod: 'client_secret_basic',
     }),
   });
-  const requests = await requestsDuring(async () => {
+  const requests = await requestsDuring(server.tokenRequests, async () => {
     const tokens = await Promise.all(Array.from({ length: 200 }, () => manager.getToken()));
     expect(new Set(tokens.map((token) => token.accessToken)).size).toBe(1);
   });
@@ -538,9 +526,9 @@ describe('Authlib: client authentication the server refuses', () => {
         clientSecret: DEFAULT_AUTH_SECRET,
       }),
     });
-    const first = await requestsDuring(() => manager.getToken());
+    const first = await requestsDuring(server.tokenRequests, () => manager.getToken());
     expect(first.at(-1)).toMatchObject({ client_auth: 'client_secret_post', status: 200 });
-    const again = await requestsDuring(() => manager.forceRefresh());
+    const again = await requestsDuring(server.tokenRequests, () => manager.forceRefresh());
     expect(again).toMatchObject([{ client_auth: 'client_secret_post', status: 200 }]);
     await manager.close();
   });
@@ -553,7 +541,7 @@ describe('Authlib: client authentication the server refuses', () => {
       authMethod: 'client_secret_basic',
     });
     let error: unknown;
-    const requests = await requestsDuring(async () => {
+    const requests = await requestsDuring(server.tokenRequests, async () => {
       error = await rejectionOf(provider.fetchToken());
     });
     expect(error).toMatchObject({ error: 'invalid_client', status: 401 });
@@ -561,6 +549,8 @@ describe('Authlib: client authentication the server refuses', () => {
   });
 });
 
+// These two do not depend on the server (no token request is made); they run here only, not
+// in every server's file.
 describe('Authlib: the interactive step runs once per getToken', () => {
   it('an authorize callback that throws is invoked once; getToken rejects with interaction_failed', async () => {
     let calls = 0;
@@ -576,13 +566,18 @@ describe('Authlib: the interactive step runs once per getToken', () => {
         },
       }),
     });
-    const error = await rejectionOf(manager.getToken());
+    let error: unknown;
+    const requests = await requestsDuring(server.tokenRequests, async () => {
+      error = await rejectionOf(manager.getToken());
+    });
     expect(calls).toBe(1);
-    expect(AuthenticationError.isInstance(error)).toBe(true);
-    const chain = causes(error);
-    expect(chain.find((cause) => AuthError.isInstance(cause))).toBeTruthy();
-    expect(chain).toContainEqual(expect.objectContaining({ code: 'interaction_failed' }));
-    expect(chain).toContain(failure);
+    expect(requests).toEqual([]);
+    expect(AuthenticationError.isInstance(error), String(error)).toBe(true);
+    // The manager's AuthenticationError wraps the provider's AuthError, which wraps the failure.
+    const interaction = (error as Error).cause;
+    expect(AuthError.isInstance(interaction)).toBe(true);
+    expect(interaction).toMatchObject({ code: 'interaction_failed' });
+    expect((interaction as Error).cause).toBe(failure);
     await manager.close();
   });
 
@@ -602,12 +597,17 @@ describe('Authlib: the interactive step runs once per getToken', () => {
           },
         }),
       });
-      const error = await rejectionOf(manager.getToken());
+      let error: unknown;
+      const requests = await requestsDuring(server.tokenRequests, async () => {
+        error = await rejectionOf(manager.getToken());
+      });
       expect(calls).toBe(1);
-      expect(AuthenticationError.isInstance(error)).toBe(true);
-      expect(causes(error)).toContainEqual(
-        expect.objectContaining({ code: 'authorization_timeout' }),
-      );
+      expect(requests).toEqual([]);
+      expect(AuthenticationError.isInstance(error), String(error)).toBe(true);
+      expect(
+        authErrorInChain(error, 'authorization_timeout'),
+        'an AuthError with code authorization_timeout in the cause chain',
+      ).toBeDefined();
       await manager.close();
     } finally {
       await receiver.close();

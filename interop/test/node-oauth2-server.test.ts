@@ -1,11 +1,4 @@
-import {
-  AuthError,
-  AuthenticationError,
-  OAuthError,
-  SessionExpiredError,
-  TokenManager,
-  type TokenSet,
-} from '@auth/core';
+import { OAuthError, SessionExpiredError, TokenManager, type TokenSet } from '@auth/core';
 import {
   authorizationCode,
   clientCredentials,
@@ -20,10 +13,16 @@ import {
   NODE_OAUTH2_USERS,
   type NodeOauth2Server,
   startNodeOauth2Server,
-  type TokenRequestRecord,
 } from '../servers/node-oauth2-server/server.js';
 import { nodeOauth2ServerSupport } from '../servers/node-oauth2-server/support.js';
 import { featureSuite } from '../src/feature-suite.js';
+import {
+  rejectionOf,
+  requestsDuring,
+  type Settled,
+  settle,
+  settledValue,
+} from '../src/test-helpers.js';
 
 const { app, cli, post, special, unreserved } = NODE_OAUTH2_CLIENTS;
 const { alice } = NODE_OAUTH2_USERS;
@@ -54,16 +53,6 @@ function manualClock() {
   };
 }
 
-/** The token requests `target` receives while `action` runs. */
-async function requestsDuring(
-  target: NodeOauth2Server,
-  action: () => Promise<unknown>,
-): Promise<TokenRequestRecord[]> {
-  const before = target.tokenRequests.length;
-  await action();
-  return target.tokenRequests.slice(before);
-}
-
 /** What the library's `authenticate` says about an access token. */
 async function whoHas(target: NodeOauth2Server, accessToken: string) {
   const response = await fetch(target.resourceUrl, {
@@ -71,38 +60,6 @@ async function whoHas(target: NodeOauth2Server, accessToken: string) {
   });
   expect(response.status, 'the server accepts its own access token').toBe(200);
   return (await response.json()) as { user: { username: string }; client: string };
-}
-
-/** A promise's outcome, so a test can first show what the server saw, then why it failed. */
-type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
-
-async function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
-  try {
-    return { ok: true, value: await promise };
-  } catch (error) {
-    return { ok: false, error };
-  }
-}
-
-function tokensOf(result: Settled<TokenSet> | undefined): TokenSet {
-  if (!result) throw new Error('no result');
-  if (!result.ok) throw result.error;
-  return result.value;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
-}
-
-function causes(error: unknown): unknown[] {
-  const chain: unknown[] = [];
-  for (let e = error; e instanceof Error && chain.length < 10; e = e.cause) chain.push(e);
-  return chain;
 }
 
 const feature = featureSuite(nodeOauth2ServerSupport);
@@ -138,14 +95,14 @@ describe('@node-oauth/oauth2-server 5.3.0', () => {
       authMethod: 'client_secret_basic',
     });
     let result: Settled<TokenSet> | undefined;
-    const requests = await requestsDuring(server, async () => {
+    const requests = await requestsDuring(server.tokenRequests, async () => {
       result = await settle(provider.fetchToken());
     });
     // basic-auth does not form-decode: the id must arrive as it is, `-_.~` unencoded.
     expect(requests).toEqual([
       expect.objectContaining({ clientAuth: 'basic', clientId: unreserved.clientId, status: 200 }),
     ]);
-    expect(await whoHas(server, tokensOf(result).accessToken)).toMatchObject({
+    expect(await whoHas(server, settledValue(result).accessToken)).toMatchObject({
       client: unreserved.clientId,
     });
   });
@@ -157,7 +114,7 @@ describe('@node-oauth/oauth2-server 5.3.0', () => {
       authMethod: 'client_secret_post',
     });
     let tokens: TokenSet | undefined;
-    const requests = await requestsDuring(server, async () => {
+    const requests = await requestsDuring(server.tokenRequests, async () => {
       tokens = await provider.fetchToken();
     });
     expect(requests).toEqual([
@@ -174,17 +131,17 @@ describe('@node-oauth/oauth2-server 5.3.0', () => {
       provider: clientCredentials({ tokenUrl: server.tokenUrl, ...special }),
     });
     let result: Settled<TokenSet> | undefined;
-    const signIn = await requestsDuring(server, async () => {
+    const signIn = await requestsDuring(server.tokenRequests, async () => {
       result = await settle(manager.getToken());
     });
     expect(signIn.map(({ clientAuth, status }) => ({ clientAuth, status }))).toEqual([
       { clientAuth: 'basic', status: 401 },
       { clientAuth: 'post', status: 200 },
     ]);
-    expect(await whoHas(server, tokensOf(result).accessToken)).toMatchObject({
+    expect(await whoHas(server, settledValue(result).accessToken)).toMatchObject({
       client: special.clientId,
     });
-    const renewal = await requestsDuring(server, () => manager.forceRefresh());
+    const renewal = await requestsDuring(server.tokenRequests, () => manager.forceRefresh());
     expect(renewal).toEqual([expect.objectContaining({ clientAuth: 'post', status: 200 })]);
     await manager.close();
   });
@@ -194,13 +151,13 @@ describe('@node-oauth/oauth2-server 5.3.0', () => {
       provider: clientCredentials({ issuer: server.issuer, discovery: 'oauth2', ...special }),
     });
     let result: Settled<TokenSet> | undefined;
-    const requests = await requestsDuring(server, async () => {
+    const requests = await requestsDuring(server.tokenRequests, async () => {
       result = await settle(manager.getToken());
     });
     expect(requests.map(({ clientAuth, status }) => ({ clientAuth, status }))).toEqual([
       { clientAuth: 'post', status: 200 },
     ]);
-    tokensOf(result);
+    settledValue(result);
     await manager.close();
   });
 
@@ -211,8 +168,8 @@ describe('@node-oauth/oauth2-server 5.3.0', () => {
       authMethod: 'client_secret_basic',
     });
     let error: unknown;
-    const requests = await requestsDuring(server, async () => {
-      error = await rejection(provider.fetchToken());
+    const requests = await requestsDuring(server.tokenRequests, async () => {
+      error = await rejectionOf(provider.fetchToken());
     });
     expect(OAuthError.isInstance(error)).toBe(true);
     expect(error).toMatchObject({ error: 'invalid_client', status: 401 });
@@ -243,7 +200,7 @@ describe('@node-oauth/oauth2-server 5.3.0', () => {
     const manager = new TokenManager({ provider, now: clock.now, refreshAheadMs: 0 });
     const first = await manager.getToken();
     expect(first.refreshToken).toBeDefined();
-    const refreshes = await requestsDuring(nonRotating, async () => {
+    const refreshes = await requestsDuring(nonRotating.tokenRequests, async () => {
       for (let i = 0; i < 2; i++) {
         clock.advance(TOKEN_LIFETIME_MS + 1_000);
         const renewed = await manager.getToken();
@@ -293,7 +250,7 @@ describe('@node-oauth/oauth2-server 5.3.0', () => {
       ...app,
       refreshToken: first.refreshToken!,
     });
-    const error = await rejection(reuse.fetchToken());
+    const error = await rejectionOf(reuse.fetchToken());
     expect(error).toMatchObject({ error: 'invalid_grant', status: 400 });
     clock.advance(TOKEN_LIFETIME_MS + 1_000);
     expect((await manager.getToken()).refreshToken).not.toBe(rotated.refreshToken);
@@ -313,7 +270,7 @@ describe('@node-oauth/oauth2-server 5.3.0', () => {
     }).fetchToken();
     clock.advance(TOKEN_LIFETIME_MS + 1_000);
     let again: TokenSet | undefined;
-    const requests = await requestsDuring(server, async () => {
+    const requests = await requestsDuring(server.tokenRequests, async () => {
       again = await manager.getToken();
     });
     expect(requests.map(({ grantType, status }) => ({ grantType, status }))).toEqual([
@@ -344,8 +301,8 @@ describe('@node-oauth/oauth2-server 5.3.0', () => {
     }).fetchToken();
     clock.advance(TOKEN_LIFETIME_MS + 1_000);
     let error: unknown;
-    const requests = await requestsDuring(server, async () => {
-      error = await rejection(manager.getToken());
+    const requests = await requestsDuring(server.tokenRequests, async () => {
+      error = await rejectionOf(manager.getToken());
     });
     expect(SessionExpiredError.isInstance(error)).toBe(true);
     expect((error as Error).cause).toMatchObject({ error: 'invalid_grant', status: 400 });
@@ -406,64 +363,12 @@ describe('@node-oauth/oauth2-server 5.3.0', () => {
     }
   });
 
-  it('an authorize callback that throws runs once per getToken(), which rejects with interaction_failed', async () => {
-    let invoked = 0;
-    const failure = new Error('the browser could not be opened');
-    const provider = authorizationCode({
-      issuer: server.issuer,
-      discovery: 'oauth2',
-      ...cli,
-      redirectUri: 'http://127.0.0.1:9/callback',
-      authorize: async () => {
-        invoked++;
-        throw failure;
-      },
-    });
-    const manager = new TokenManager({ provider });
-    const error = await rejection(manager.getToken());
-    expect(invoked).toBe(1);
-    expect(AuthenticationError.isInstance(error)).toBe(true);
-    const cause = (error as Error).cause;
-    expect(AuthError.isInstance(cause)).toBe(true);
-    expect(cause).toMatchObject({ code: 'interaction_failed' });
-    expect((cause as Error).cause).toBe(failure);
-    await manager.close();
-  });
-
-  it('a loopback wait that times out runs once per getToken() and rejects with authorization_timeout', async () => {
-    const receiver = await startLoopbackReceiver();
-    try {
-      let invoked = 0;
-      const provider = authorizationCode({
-        issuer: server.issuer,
-        discovery: 'oauth2',
-        ...cli,
-        redirectUri: receiver.redirectUri,
-        // Nobody opens the URL: the wait gives up.
-        authorize: ({ signal }) => {
-          invoked++;
-          return receiver.waitForCallback({ signal, timeoutMs: 1 });
-        },
-      });
-      const manager = new TokenManager({ provider });
-      const error = await rejection(manager.getToken());
-      expect(invoked).toBe(1);
-      expect(AuthenticationError.isInstance(error)).toBe(true);
-      expect(causes(error)).toContainEqual(
-        expect.objectContaining({ code: 'authorization_timeout' }),
-      );
-      await manager.close();
-    } finally {
-      await receiver.close();
-    }
-  });
-
   feature('single-flight', async () => {
     const manager = new TokenManager({
       provider: clientCredentials({ tokenUrl: server.tokenUrl, ...app }),
     });
     let results: TokenSet[] = [];
-    const requests = await requestsDuring(server, async () => {
+    const requests = await requestsDuring(server.tokenRequests, async () => {
       results = await Promise.all(Array.from({ length: 200 }, () => manager.getToken()));
     });
     expect(requests).toHaveLength(1);

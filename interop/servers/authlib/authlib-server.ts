@@ -1,12 +1,14 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const SERVER_SCRIPT = fileURLToPath(new URL('./server.py', import.meta.url));
-const INSTALL_HINT = 'install python3-authlib python3-flask (Debian)';
+const INSTALL_HINT =
+  'install python3-authlib python3-flask (Debian), or set AUTHLIB_PYTHON to a Python that has authlib and flask';
+/** How long `close()` waits after SIGTERM before it sends SIGKILL. */
+const STOP_GRACE_MS = 5_000;
 
 /** A client registered at the Authlib server. */
 export interface AuthlibClient {
@@ -51,6 +53,11 @@ export interface AuthlibServerOptions {
   accessTokenTtlSeconds?: number;
   /** The device poll `interval` the server asks for, in seconds. Default 1. */
   deviceIntervalSeconds?: number;
+  /**
+   * How long to wait for the server's `PORT` line before giving up (the process is killed and
+   * the start rejects with its stderr), in milliseconds. Default 60 000.
+   */
+  startTimeoutMs?: number;
 }
 
 /** One request the server's token endpoint received, as the server recorded it. */
@@ -74,30 +81,40 @@ export interface AuthlibServer {
   /** The token endpoint URL. */
   tokenUrl: string;
   /** Every request its token endpoint received so far, in order. */
-  tokenRequests(): Promise<AuthlibTokenRequest[]>;
-  /** How many requests its token endpoint received so far. */
-  tokenRequestCount(): Promise<number>;
+  tokenRequests: () => Promise<AuthlibTokenRequest[]>;
   /** The well-known metadata paths fetched so far, in order. */
-  metadataRequests(): Promise<string[]>;
-  /** Stops the server (SIGTERM) and removes its configuration. */
-  close(): Promise<void>;
+  metadataRequests: () => Promise<string[]>;
+  /**
+   * Stops the server (SIGTERM, then SIGKILL if it has not exited within a few seconds) and
+   * removes its configuration.
+   */
+  close: () => Promise<void>;
 }
 
-/** Debian's interpreter, which sees `python3-authlib`, unless `AUTHLIB_PYTHON` names another. */
+/**
+ * Debian's `/usr/bin/python3`, which sees `python3-authlib`, unless `AUTHLIB_PYTHON` names
+ * another: exactly `${AUTHLIB_PYTHON:-/usr/bin/python3}`, as `.ci/run` checks it. Never
+ * `python3` from PATH, which may be a Python without Debian's packages (a pyenv shim).
+ */
 function pythonExecutable(): string {
-  const configured = process.env.AUTHLIB_PYTHON;
-  if (configured) return configured;
-  return existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+  return process.env.AUTHLIB_PYTHON || '/usr/bin/python3';
 }
 
 /**
  * Starts Authlib's Flask authorization server (`server.py`) on a free 127.0.0.1 port with
  * the given clients and users, and waits until it listens.
  *
- * @param options - Clients, users and lifetimes.
+ * @param options - Clients, users, lifetimes and how long to wait for the start.
  * @returns The running server.
  * @throws {Error} Python, Authlib or Flask is missing (the message says what to install), or
- *   the server exited before listening (the message carries its stderr).
+ *   the server exited before listening, or printed no `PORT` line in time (the message carries
+ *   its stderr).
+ * @example
+ * ```ts
+ * const server = await startAuthlibServer({ clients: [], users: [] });
+ * // … discover(server.issuer) …
+ * await server.close();
+ * ```
  */
 export async function startAuthlibServer(options: AuthlibServerOptions): Promise<AuthlibServer> {
   const dir = await mkdtemp(join(tmpdir(), 'authlib-interop-'));
@@ -124,9 +141,9 @@ export async function startAuthlibServer(options: AuthlibServerOptions): Promise
   const child = spawn(python, [SERVER_SCRIPT, configPath], { stdio: ['ignore', 'pipe', 'pipe'] });
   let port: number;
   try {
-    port = await listeningPort(child, python);
+    port = await listeningPort(child, python, options.startTimeoutMs ?? 60_000);
   } catch (error) {
-    child.kill('SIGKILL');
+    await stop(child, 'SIGKILL');
     await rm(dir, { recursive: true, force: true });
     throw error;
   }
@@ -140,28 +157,65 @@ export async function startAuthlibServer(options: AuthlibServerOptions): Promise
     issuer,
     tokenUrl: `${issuer}/token`,
     tokenRequests: () => getJson<AuthlibTokenRequest[]>('/test/requests'),
-    tokenRequestCount: async () => (await getJson<{ count: number }>('/test/count')).count,
     metadataRequests: () => getJson<string[]>('/test/metadata-requests'),
     close: async () => {
-      if (child.exitCode === null && child.signalCode === null) {
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        child.kill('SIGTERM');
-        await exited;
-      }
+      if (!(await stop(child, 'SIGTERM', STOP_GRACE_MS))) await stop(child, 'SIGKILL');
       await rm(dir, { recursive: true, force: true });
     },
   };
 }
 
-/** Resolves with the port from the server's `PORT <n>` line; rejects if it exits first. */
-function listeningPort(child: ChildProcess, python: string): Promise<number> {
+/**
+ * Sends `signal` to the child unless it has exited, and waits for its exit: at most `waitMs`
+ * when given.
+ *
+ * @returns Whether the child has exited.
+ */
+async function stop(
+  child: ChildProcess,
+  signal: NodeJS.Signals,
+  waitMs?: number,
+): Promise<boolean> {
+  const running = () => child.exitCode === null && child.signalCode === null;
+  if (!running()) return true;
+  let timer: NodeJS.Timeout | undefined;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const gaveUp = new Promise<void>((resolve) => {
+    if (waitMs !== undefined) timer = setTimeout(resolve, waitMs);
+  });
+  // The child may not have been spawned at all (ENOENT): then there is no exit to wait for.
+  if (child.pid === undefined || !child.kill(signal)) return !running();
+  await Promise.race([exited, gaveUp]);
+  clearTimeout(timer);
+  return !running();
+}
+
+/**
+ * Resolves with the port from the server's `PORT <n>` line; rejects if it cannot start, exits
+ * first, or prints no such line within `timeoutMs` (with its stderr).
+ */
+function listeningPort(child: ChildProcess, python: string, timeoutMs: number): Promise<number> {
   return new Promise((resolve, reject) => {
     let stdout = '';
     let stderr = '';
+    const fail = (message: string) => {
+      clearTimeout(deadline);
+      reject(new Error(message));
+    };
+    const deadline = setTimeout(
+      () =>
+        fail(
+          `the Authlib server (${python} ${SERVER_SCRIPT}) printed no PORT line within ${timeoutMs / 1000} s; its stderr:\n${stderr || '(nothing)'}`,
+        ),
+      timeoutMs,
+    );
     child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
+      stdout = (stdout + chunk).slice(-4000);
       const match = /^PORT (\d+)$/m.exec(stdout);
-      if (match) resolve(Number(match[1]));
+      if (match) {
+        clearTimeout(deadline);
+        resolve(Number(match[1]));
+      }
     });
     // Werkzeug logs every request on stderr: keep reading it, remember only the tail.
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
@@ -169,17 +223,13 @@ function listeningPort(child: ChildProcess, python: string): Promise<number> {
     });
     child.once('error', (error: NodeJS.ErrnoException) => {
       const reason = error.code === 'ENOENT' ? `${python} not found` : error.message;
-      reject(new Error(`cannot start the Authlib server: ${reason}; ${INSTALL_HINT}`));
+      fail(`cannot start the Authlib server: ${reason}; ${INSTALL_HINT}`);
     });
     child.once('exit', (code, signal) => {
       const missing = /ModuleNotFoundError|No module named/.test(stderr)
-        ? ` (${INSTALL_HINT}; AUTHLIB_PYTHON picks the interpreter)`
+        ? ` (${INSTALL_HINT})`
         : '';
-      reject(
-        new Error(
-          `the Authlib server exited (${signal ?? code}) before listening${missing}:\n${stderr}`,
-        ),
-      );
+      fail(`the Authlib server exited (${signal ?? code}) before listening${missing}:\n${stderr}`);
     });
   });
 }

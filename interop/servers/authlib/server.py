@@ -25,8 +25,7 @@ CONFIG.json (written by the test harness):
 
 Prints `PORT <n>` on stdout once listening on 127.0.0.1. Test hooks (not OAuth):
 `GET /test/requests` lists every token endpoint request (grant type, how the client
-authenticated, status); `GET /test/count` is their number; `GET /test/metadata-requests`
-lists the well-known paths fetched.
+authenticated, status); `GET /test/metadata-requests` lists the well-known paths fetched.
 """
 
 import json
@@ -551,12 +550,6 @@ def test_requests():
 def test_metadata_requests():
     with LOCK:
         return jsonify(METADATA_REQUESTS)
-
-
-@app.get('/test/count')
-def test_count():
-    with LOCK:
-        return jsonify(count=len(TOKEN_REQUESTS))
 
 
 def main():

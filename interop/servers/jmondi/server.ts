@@ -1,6 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import {
   AuthorizationServer,
   JwtService,
@@ -14,6 +12,11 @@ import {
   requestFromVanilla,
   responseToVanilla,
 } from '@jmondi/oauth2-server/vanilla';
+import {
+  type ClientAuthentication,
+  clientAuthentication,
+  startHarnessServer,
+} from '../../src/harness.js';
 import { JMONDI_CLIENTS, JMONDI_SCOPES, JMONDI_USERS } from './clients.js';
 import { type InMemoryTokenRepository, inMemoryRepositories } from './repositories.js';
 
@@ -32,7 +35,7 @@ export interface TokenRequestRecord {
   /** Its `grant_type`. */
   grantType: string | undefined;
   /** How the client authenticated: a Basic header, `client_secret` in the body, or neither. */
-  clientAuth: 'basic' | 'post' | 'none';
+  clientAuth: ClientAuthentication['method'];
 }
 
 /** A running `@jmondi/oauth2-server` on 127.0.0.1. */
@@ -119,74 +122,46 @@ export async function startJmondiServer(options: JmondiServerOptions = {}): Prom
   const tokenRequests: TokenRequestRecord[] = [];
   const sessions = new Map<string, OAuthUser>();
   let authorizationServer: AuthorizationServer | undefined;
-  let issuer = '';
 
-  const http = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      res.writeHead(500, { 'content-type': 'text/plain' }).end(String(error));
-    });
-  });
-
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const request = await webRequest(req, issuer);
-    const { pathname } = new URL(request.url);
-    if (
-      req.method === 'GET' &&
-      (pathname === '/.well-known/oauth-authorization-server' ||
-        pathname === '/.well-known/openid-configuration')
-    ) {
-      return send(res, Response.json(metadata(issuer)));
-    }
+  async function handle(request: Request): Promise<Response> {
     const server = authorizationServer;
-    if (!server) return send(res, new Response('starting', { status: 503 }));
+    if (!server) return new Response('starting', { status: 503 });
+    const { pathname } = new URL(request.url);
     try {
-      if (req.method === 'POST' && pathname === '/token') {
+      if (request.method === 'POST' && pathname === '/token') {
         const oauthRequest = await requestFromVanilla(request);
+        const { authorization } = oauthRequest.headers;
         tokenRequests.push({
           grantType: oauthRequest.body.grant_type,
-          clientAuth: oauthRequest.headers.authorization?.startsWith('Basic ')
-            ? 'basic'
-            : oauthRequest.body.client_secret !== undefined
-              ? 'post'
-              : 'none',
+          clientAuth: clientAuthentication(authorization, oauthRequest.body).method,
         });
-        return send(res, responseToVanilla(await server.respondToAccessTokenRequest(oauthRequest)));
+        return responseToVanilla(await server.respondToAccessTokenRequest(oauthRequest));
       }
-      if (req.method === 'POST' && pathname === '/token/revoke') {
-        return send(res, responseToVanilla(await server.revoke(await requestFromVanilla(request))));
+      if (request.method === 'POST' && pathname === '/token/revoke') {
+        return responseToVanilla(await server.revoke(await requestFromVanilla(request)));
       }
-      if (req.method === 'POST' && pathname === '/token/introspect') {
-        return send(
-          res,
-          responseToVanilla(await server.introspect(await requestFromVanilla(request))),
-        );
+      if (request.method === 'POST' && pathname === '/token/introspect') {
+        return responseToVanilla(await server.introspect(await requestFromVanilla(request)));
       }
-      if (req.method === 'GET' && pathname === '/authorize') {
+      if (request.method === 'GET' && pathname === '/authorize') {
         const authRequest = await server.validateAuthorizationRequest(
           await requestFromVanilla(request),
         );
         const session = /(?:^|;\s*)session=([^;]+)/.exec(request.headers.get('cookie') ?? '')?.[1];
         const user = session === undefined ? undefined : sessions.get(session);
-        if (!user) return send(res, new Response('sign in first', { status: 401 }));
+        if (!user) return new Response('sign in first', { status: 401 });
         authRequest.user = user;
         authRequest.isAuthorizationApproved = true;
-        return send(res, responseToVanilla(await server.completeAuthorizationRequest(authRequest)));
+        return responseToVanilla(await server.completeAuthorizationRequest(authRequest));
       }
-      return send(res, new Response('not found', { status: 404 }));
+      return new Response('not found', { status: 404 });
     } catch (error) {
-      return send(res, responseToVanilla(handleVanillaError(error)));
+      return responseToVanilla(handleVanillaError(error));
     }
   }
 
-  await new Promise<void>((resolve, reject) => {
-    http.once('error', reject);
-    http.listen(0, '127.0.0.1', () => resolve());
-  }).catch((error: unknown) => {
-    throw new Error(`@jmondi/oauth2-server could not listen on 127.0.0.1: ${String(error)}`, {
-      cause: error,
-    });
-  });
-  issuer = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+  const http = await startHarnessServer({ name: '@jmondi/oauth2-server', metadata, handle });
+  const { issuer } = http;
 
   const server = new AuthorizationServer(
     repositories.clients,
@@ -245,11 +220,7 @@ export async function startJmondiServer(options: JmondiServerOptions = {}): Prom
       sessions.set(session, user);
       return `session=${session}`;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        http.close(() => resolve());
-        http.closeAllConnections();
-      }),
+    close: http.close,
   };
 }
 
@@ -276,28 +247,4 @@ function metadata(issuer: string): Record<string, unknown> {
     revocation_endpoint_auth_methods_supported: clientAuth,
     introspection_endpoint_auth_methods_supported: clientAuth,
   };
-}
-
-/** The node request as a fetch `Request`, for the library's vanilla adapter. */
-async function webRequest(req: IncomingMessage, base: string): Promise<Request> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value === undefined) continue;
-    for (const item of Array.isArray(value) ? value : [value]) headers.append(name, item);
-  }
-  const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
-  return new Request(new URL(req.url ?? '/', base), {
-    method: req.method,
-    headers,
-    body: hasBody ? Buffer.concat(chunks) : undefined,
-  });
-}
-
-/** Writes a fetch `Response` to the node response. */
-async function send(res: ServerResponse, response: Response): Promise<void> {
-  const body = Buffer.from(await response.arrayBuffer());
-  res.writeHead(response.status, Object.fromEntries(response.headers));
-  res.end(body);
 }

@@ -1,6 +1,9 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import OAuth2Server from '@node-oauth/oauth2-server';
+import {
+  type ClientAuthentication,
+  clientAuthentication,
+  startHarnessServer,
+} from '../../src/harness.js';
 import { inMemoryModel, type RegisteredClient, type RegisteredUser } from './model.js';
 
 /** One request the token endpoint received, as the server saw it. */
@@ -8,7 +11,7 @@ export interface TokenRequestRecord {
   /** The `grant_type` parameter. */
   grantType: string | undefined;
   /** How the client authenticated: an `Authorization: Basic` header, `client_secret` in the body, or neither. */
-  clientAuth: 'basic' | 'post' | 'none';
+  clientAuth: ClientAuthentication['method'];
   /** The client id as the server read it (Basic user name as sent, or `client_id`). */
   clientId: string | undefined;
   /** The `refresh_token` parameter of a refresh request. */
@@ -127,15 +130,13 @@ export async function startNodeOauth2Server(
     },
   });
   const tokenRequests: TokenRequestRecord[] = [];
-  let metadataServed = 0;
-  let issuer = '';
 
-  const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    const url = new URL(req.url ?? '/', issuer);
-    const body = Object.fromEntries(new URLSearchParams(await readBody(req)));
+  const handle = async (fetchRequest: Request): Promise<Response> => {
+    const url = new URL(fetchRequest.url);
+    const body = Object.fromEntries(new URLSearchParams(await fetchRequest.text()));
     const request = new OAuth2Server.Request({
-      headers: req.headers as Record<string, string>,
-      method: req.method ?? 'GET',
+      headers: Object.fromEntries(fetchRequest.headers),
+      method: fetchRequest.method,
       query: Object.fromEntries(url.searchParams),
       body,
     });
@@ -143,56 +144,51 @@ export async function startNodeOauth2Server(
     switch (url.pathname) {
       case '/token': {
         await run(() => oauth.token(request, response), response);
-        tokenRequests.push({ ...describeTokenRequest(req, body), status: response.status ?? 0 });
-        return send(res, response);
+        const { method, clientId } = clientAuthentication(
+          fetchRequest.headers.get('authorization'),
+          body,
+        );
+        tokenRequests.push({
+          grantType: body.grant_type,
+          clientAuth: method,
+          clientId,
+          refreshToken: body.refresh_token,
+          status: response.status ?? 0,
+        });
+        return fetchResponse(response);
       }
       case '/authorize':
         await run(() => oauth.authorize(request, response), response);
-        return send(res, response);
+        return fetchResponse(response);
       case '/me': {
         const token = await run(() => oauth.authenticate(request, response), response);
         if (token) response.body = { user: token.user, client: token.client.id };
-        return send(res, response);
+        return fetchResponse(response);
       }
-      case '/.well-known/oauth-authorization-server':
-      case '/.well-known/openid-configuration':
-        metadataServed++;
-        return sendJson(res, 200, metadata(issuer));
       default:
-        return sendJson(res, 404, { error: 'not_found' });
+        return Response.json({ error: 'not_found' }, { status: 404 });
     }
   };
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      if (!res.headersSent) sendJson(res, 500, { error: 'server_error', detail: String(error) });
-      else res.destroy();
-    });
+  const server = await startHarnessServer({
+    name: '@node-oauth/oauth2-server',
+    metadata,
+    handle,
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (error) =>
-      reject(new Error(`@node-oauth/oauth2-server: cannot listen on 127.0.0.1: ${error.message}`)),
-    );
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { issuer } = server;
   return {
     issuer,
     tokenUrl: `${issuer}/token`,
     authorizationUrl: `${issuer}/authorize`,
     resourceUrl: `${issuer}/me`,
     tokenRequests,
-    metadataRequests: () => metadataServed,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
+    metadataRequests: server.metadataRequests,
+    close: server.close,
   };
 }
 
 /** RFC 8414 metadata naming only what the library implements. */
-function metadata(issuer: string) {
+function metadata(issuer: string): Record<string, unknown> {
   return {
     issuer,
     authorization_endpoint: `${issuer}/authorize`,
@@ -227,43 +223,13 @@ async function run<T>(handler: () => Promise<T>, response: OAuth2Server.Response
   }
 }
 
-function describeTokenRequest(
-  req: IncomingMessage,
-  body: Record<string, string>,
-): Omit<TokenRequestRecord, 'status'> {
-  const authorization = req.headers.authorization ?? '';
-  const basic = /^basic +([A-Za-z0-9+/=]+)$/i.exec(authorization)?.[1];
-  const basicUser = basic ? Buffer.from(basic, 'base64').toString().split(':')[0] : undefined;
-  return {
-    grantType: body.grant_type,
-    clientAuth: basic ? 'basic' : body.client_secret ? 'post' : 'none',
-    clientId: basicUser ?? body.client_id,
-    refreshToken: body.refresh_token,
-  };
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-function send(res: ServerResponse, response: OAuth2Server.Response): void {
+/** The library's response as a fetch `Response`: a redirect as it is, anything else as JSON. */
+function fetchResponse(response: OAuth2Server.Response): Response {
   const headers = { ...response.headers };
   const status = response.status ?? 200;
-  if (status === 302) {
-    res.writeHead(status, headers).end();
-    return;
-  }
-  sendJson(res, status, response.body ?? {}, headers);
-}
-
-function sendJson(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
-  res.writeHead(status, { ...headers, 'content-type': 'application/json' });
-  res.end(JSON.stringify(body));
+  if (status === 302) return new Response(null, { status, headers });
+  return new Response(JSON.stringify(response.body ?? {}), {
+    status,
+    headers: { ...headers, 'content-type': 'application/json' },
+  });
 }
