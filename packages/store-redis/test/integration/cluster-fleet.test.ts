@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { startTokenServer, type TokenServer } from '@auth/testing/http';
 import { startRedisCluster, type TestRedisCluster } from '@auth/testing/redis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll } from 'vitest';
 import { Fleet } from './fleet.js';
+import { describeFleetContract } from './fleet-contract.js';
 
 // As fleet.test.ts, on a 3-master Redis Cluster: each worker has its own ioredis `Cluster`
 // client. The workers' clocks are moved forward instead of waiting for a real expiry.
@@ -34,14 +35,6 @@ afterAll(async () => {
   await cluster?.close();
 });
 
-/** Every worker served one and the same token to all of its callers. */
-function expectOneTokenFleetWide(fingerprints: string[][]): string {
-  for (const served of fingerprints) expect(served).toHaveLength(1);
-  const distinct = new Set(fingerprints.flat());
-  expect(distinct.size).toBe(1);
-  return [...distinct][0]!;
-}
-
 /** Prints how long the slowest caller of each worker took (measured, not asserted). */
 function report(phase: string, bursts: { durationsMs: number[] }[]): void {
   const slowest = bursts.map((burst) => Math.round(Math.max(...burst.durationsMs)));
@@ -54,34 +47,13 @@ function storeErrors(): { operation?: string; errorName?: string }[] {
   );
 }
 
-describe(`a fleet of ${WORKERS} processes sharing one RedisTokenStore on a 3-master Redis Cluster`, () => {
-  let firstToken: string;
-
-  it(`makes exactly 1 token request when all start cold at once with ${CALLS_EACH} concurrent callers each`, async () => {
-    const bursts = await fleet.timedBurst(CALLS_EACH);
-    report('cold start', bursts);
-    const served = bursts.map((burst) => burst.fingerprints);
-    expect(tokenServer.requestCount).toBe(1);
-    firstToken = expectOneTokenFleetWide(served);
-    expect(storeErrors()).toEqual([]);
-    const fetched = fleet.workers.flatMap((worker) =>
-      worker.log.events.filter((event) => event.type === 'token-fetched'),
-    );
-    expect(fetched).toHaveLength(1);
-  });
-
-  it('makes exactly 1 token request again once that token has expired', async () => {
-    await fleet.advance(LIFETIME_S * 1000 + 60_000);
-    const bursts = await fleet.timedBurst(CALLS_EACH);
-    report('after expiry', bursts);
-    const served = bursts.map((burst) => burst.fingerprints);
-    expect(tokenServer.requestCount).toBe(2);
-    expect(expectOneTokenFleetWide(served)).not.toBe(firstToken);
-    expect(storeErrors()).toEqual([]);
-  });
-
-  it('closes every store and Cluster client cleanly (each worker exits with code 0)', async () => {
-    const exits = await fleet.stop();
-    expect(exits.map(({ exit }) => exit)).toEqual(Array(WORKERS).fill(0));
-  });
+describeFleetContract({
+  setup: 'on a 3-master Redis Cluster',
+  fleet: () => fleet,
+  tokenServer: () => tokenServer,
+  workers: WORKERS,
+  callsEach: CALLS_EACH,
+  lifetimeMs: LIFETIME_S * 1000,
+  unexpectedStoreErrors: storeErrors,
+  report,
 });

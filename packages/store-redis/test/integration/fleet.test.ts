@@ -3,6 +3,7 @@ import { startTokenServer, type TokenServer } from '@auth/testing/http';
 import { startRedis, type TestRedis } from '@auth/testing/redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Fleet } from './fleet.js';
+import { expectOneTokenFleetWide } from './fleet-contract.js';
 
 // Token timing, on the workers' controlled clock: lifetime 1 h, expiry skew 30 s (the
 // manager's default) → usable until issue + 3570 s; refresh ahead 10 min → each worker's
@@ -35,14 +36,6 @@ afterAll(async () => {
   await tokenServer?.close();
   await redis?.close();
 });
-
-/** Every worker served one and the same token to all of its callers. */
-function expectOneTokenFleetWide(fingerprints: string[][]): string {
-  for (const served of fingerprints) expect(served).toHaveLength(1);
-  const distinct = new Set(fingerprints.flat());
-  expect(distinct.size).toBe(1);
-  return [...distinct][0]!;
-}
 
 describe(`a fleet of ${WORKERS} processes sharing one RedisTokenStore`, () => {
   let firstToken: string;

@@ -15,6 +15,7 @@ import {
   SET_AND_ANNOUNCE,
 } from '../../src/internal/lua-scripts.js';
 import { Fleet } from './fleet.js';
+import { describeFleetContract } from './fleet-contract.js';
 
 // RedisTokenStore behind twemproxy (Debian's `nutcracker`), which shards keys over two
 // Redis servers and has no pub/sub: SUBSCRIBE is refused, so waiters cannot be woken and
@@ -69,14 +70,6 @@ function direct(backend: number): Redis {
   return client;
 }
 
-/** Every worker served one and the same token to all of its callers. */
-function expectOneTokenFleetWide(fingerprints: string[][]): string {
-  for (const served of fingerprints) expect(served).toHaveLength(1);
-  const distinct = new Set(fingerprints.flat());
-  expect(distinct.size).toBe(1);
-  return [...distinct][0]!;
-}
-
 /**
  * Prints how long the callers of the process that fetched the token and of the processes
  * that waited for it took (the measured cost of polling instead of pub/sub; not asserted).
@@ -127,35 +120,15 @@ function rawCommand(args: readonly string[]): Promise<string> {
   });
 }
 
-describe(`a fleet of ${WORKERS} processes sharing one RedisTokenStore behind twemproxy (no pub/sub)`, () => {
-  let firstToken: string;
-
-  it(`makes exactly 1 token request when all start cold at once with ${CALLS_EACH} concurrent callers each`, async () => {
-    const bursts = await fleet.timedBurst(CALLS_EACH);
-    report('cold start', bursts);
-    const served = bursts.map((burst) => burst.fingerprints);
-    expect(tokenServer.requestCount).toBe(1);
-    firstToken = expectOneTokenFleetWide(served);
-    expect(storeErrorsBesidesWait()).toEqual([]);
-    const fetched = fleet.workers.flatMap((worker) =>
-      worker.log.events.filter((event) => event.type === 'token-fetched'),
-    );
-    expect(fetched).toHaveLength(1);
-  });
-
-  it('makes exactly 1 token request again once that token has expired', async () => {
-    await fleet.advance(LIFETIME_S * 1000 + 60_000);
-    const bursts = await fleet.timedBurst(CALLS_EACH);
-    report('after expiry', bursts);
-    expect(tokenServer.requestCount).toBe(2);
-    expect(expectOneTokenFleetWide(bursts.map((burst) => burst.fingerprints))).not.toBe(firstToken);
-    expect(storeErrorsBesidesWait()).toEqual([]);
-  });
-
-  it('closes every store cleanly (each worker exits with code 0)', async () => {
-    const exits = await fleet.stop();
-    expect(exits.map(({ exit }) => exit)).toEqual(Array(WORKERS).fill(0));
-  });
+describeFleetContract({
+  setup: 'behind twemproxy (no pub/sub)',
+  fleet: () => fleet,
+  tokenServer: () => tokenServer,
+  workers: WORKERS,
+  callsEach: CALLS_EACH,
+  lifetimeMs: LIFETIME_S * 1000,
+  unexpectedStoreErrors: storeErrorsBesidesWait,
+  report,
 });
 
 describe('RedisTokenStore through twemproxy sharding over two Redis servers', () => {
