@@ -9,6 +9,7 @@ import {
   redirectHop,
 } from './internal/outgoing-request.js';
 import { RequestTargets } from './internal/request-targets.js';
+import { discardBody } from './internal/response-body.js';
 
 /**
  * A function with `fetch`'s signature.
@@ -42,7 +43,11 @@ export type FetchFunction = (input: RequestInfo | URL, init?: RequestInit) => Pr
  * ```
  */
 export interface AuthFetchOptions extends AuthScopeOptions {
-  /** The `fetch` to wrap. Default: `globalThis.fetch`, looked up at each call. */
+  /**
+   * The `fetch` to wrap. Default: `globalThis.fetch`, looked up at each call. Any
+   * fetch-compatible implementation works: undici's `fetch`, node-fetch 2 and 3, cross-fetch
+   * (response bodies may be WHATWG or Node streams).
+   */
   fetch?: FetchFunction;
   /**
    * Resolves relative inputs, as `new URL(input, baseUrl)` does (so `'users'` against
@@ -118,7 +123,7 @@ export function createAuthFetch(options: AuthFetchOptions): FetchFunction {
         const request = sentRequest(hop, sent.headers);
         if (await shouldRetry(policy, retries + 1, request, response, hop.signal)) {
           retries++;
-          await discard(response);
+          await discardBody(response);
           continue;
         }
         return response;
@@ -126,12 +131,12 @@ export function createAuthFetch(options: AuthFetchOptions): FetchFunction {
       if (!isRedirectStatus(status) || hop.redirect === 'manual')
         return markRedirected(response, redirects);
       if (hop.redirect === 'error') {
-        await discard(response);
+        await discardBody(response);
         throw new TypeError(`redirect mode is "error" and ${hop.target.origin} answered ${status}`);
       }
       const next = redirectHop(hop, response, redirects, targets);
       if (next === undefined) return markRedirected(response, redirects);
-      await discard(response);
+      await discardBody(response);
       hop = next;
       redirects++;
     }
@@ -190,7 +195,7 @@ async function shouldRetry(
   try {
     return await policy.retryAfterUnauthorized(attempt, request, response, signal);
   } catch (error) {
-    await discard(response);
+    await discardBody(response);
     throw error;
   }
 }
@@ -203,11 +208,6 @@ function fetchInit(hop: OutgoingRequest, headers: HeadersInit | undefined): Requ
   if (hop.body !== undefined) init.body = hop.body.value;
   if (hop.signal !== undefined) init.signal = hop.signal;
   return init;
-}
-
-/** Lets go of a response that is not handed to the caller. */
-async function discard(response: Response): Promise<void> {
-  await response.body?.cancel().catch(() => undefined);
 }
 
 /** After followed redirects the final response says so, as `fetch`'s would. */

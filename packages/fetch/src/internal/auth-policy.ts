@@ -8,6 +8,7 @@ import {
 import type { AuthScopeOptions } from '../auth-options.js';
 import { type AuthRetryPolicy, authRetry } from '../auth-retry.js';
 import { CredentialScope } from './credential-scope.js';
+import { discardBody } from './response-body.js';
 
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 // RFC 9110 §5.5: a field value is visible ASCII, space, tab and obs-text (Latin-1 0x80–0xFF).
@@ -143,9 +144,7 @@ export class AuthPolicy {
       return await this.#retry.shouldRetry!({ attempt, request, response: copy });
     } finally {
       // Lets go of what the copy did not read; the original keeps its own body.
-      if (copy !== response && copy.body !== null && !copy.bodyUsed) {
-        copy.body.cancel().catch(() => undefined);
-      }
+      if (copy !== response && !copy.bodyUsed) void discardBody(copy);
     }
   }
 }
