@@ -1,0 +1,44 @@
+import type { AuthRequest, AuthStrategy } from '@auth/core';
+import type { Hooks, OptionsInit } from 'got';
+
+/**
+ * got hooks that put `auth`'s credentials on each request hop to one of `origins` (and take
+ * them off a hop to any other origin), and after a 401 from one of them let the strategy
+ * renew its credentials and retry once.
+ */
+export function authHooks(auth: AuthStrategy, origins: readonly string[]): Partial<Hooks> {
+  const allowed = new Set(origins.map((origin) => new URL(origin).origin));
+  const names = new Set<string>(); // the header names the strategy sets
+  const headersOf = (headers: object) =>
+    new Headers(Object.entries(headers).filter((entry) => typeof entry[1] === 'string'));
+  const asRequest = (options: { method: string; url?: URL | string; headers: object }) => ({
+    method: options.method.toUpperCase(),
+    url: new URL(String(options.url)),
+    headers: headersOf(options.headers),
+  });
+  return {
+    // Runs before every hop, redirects included.
+    beforeRequest: [
+      async (options) => {
+        const request: AuthRequest = asRequest(options);
+        for (const name of names) delete options.headers[name];
+        if (!allowed.has(request.url.origin)) return;
+        for (const [name, value] of Object.entries(await auth.authenticate(request))) {
+          names.add(name.toLowerCase());
+          options.headers[name.toLowerCase()] = value;
+        }
+      },
+    ],
+    afterResponse: [
+      async (response, retryWithMergedOptions) => {
+        const { options } = response.request;
+        const request = asRequest(options);
+        if (response.statusCode !== 401 || !allowed.has(request.url.origin)) return response;
+        if (options.context.authRetried === true || !auth.onUnauthorized) return response;
+        const unauthorized = { status: 401, headers: headersOf(response.headers) };
+        if (!(await auth.onUnauthorized(request, unauthorized))) return response;
+        return retryWithMergedOptions({ context: { authRetried: true } } satisfies OptionsInit);
+      },
+    ],
+  };
+}

@@ -1,0 +1,38 @@
+import { apiKeyAuth } from '@auth/core';
+import got from 'got';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createApiClient } from '../src/got.js';
+import { authHooks } from '../src/got-auth-hooks.js';
+import { itKeepsTheRecipeContract } from './support/client-contract.js';
+import { type RecipeServers, startRecipeServers } from './support/servers.js';
+
+describe('got recipe', () => {
+  itKeepsTheRecipeContract(({ manager, api }) => {
+    const client = createApiClient(manager, api.url);
+    return async (url) => {
+      const { origin, pathname, search } = new URL(url);
+      const response = await client.get(`${pathname.slice(1)}${search}`, {
+        prefixUrl: origin,
+        throwHttpErrors: false,
+        responseType: 'json',
+      });
+      return { status: response.statusCode, body: response.body };
+    };
+  });
+});
+
+describe('authHooks for got', () => {
+  let servers: RecipeServers;
+  beforeEach(async () => {
+    servers = await startRecipeServers();
+  });
+  afterEach(() => servers.close());
+
+  it('takes a header got does not know is a credential off a hop to another origin', async () => {
+    const client = got.extend({ hooks: authHooks(apiKeyAuth('k-1'), [servers.api.url]) });
+    const to = encodeURIComponent(`${servers.other.url}/landed`);
+    await client.get(`${servers.api.url}/redirect?to=${to}`);
+    expect(servers.api.requestsTo('/redirect')[0]?.headers['x-api-key']).toBe('k-1');
+    expect(servers.other.requestsTo('/landed')[0]?.headers['x-api-key']).toBeUndefined();
+  });
+});
