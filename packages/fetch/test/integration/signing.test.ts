@@ -16,7 +16,7 @@ import {
   secureSchemeCheck,
   startVerifyingServer,
   type VerifyingServer,
-} from './support/signature-verifier.js';
+} from '@auth/testing/http';
 
 const newKeyPair = promisify(generateKeyPair);
 const pemOf = (key: KeyObject) => key.export({ format: 'pem', type: 'pkcs8' }).toString();
