@@ -66,7 +66,8 @@ export async function startBrowserHarness(): Promise<BrowserHarness> {
     page.on('pageerror', (error) => errors.push(String(error)));
     await page.goto(`${site.url}/`, { waitUntil: 'load' });
     await page.waitForFunction('globalThis.authFlow !== undefined || globalThis.flowFailed');
-    if (errors.length > 0) throw new Error(`the page failed to load the flow: ${errors.join('; ')}`);
+    if (errors.length > 0)
+      throw new Error(`the page failed to load the flow: ${errors.join('; ')}`);
     const opened = browser;
     return {
       page,

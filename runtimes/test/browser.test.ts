@@ -256,19 +256,22 @@ describe('headless Chromium: redirects, which the browser hides from redirect: m
   it.each([
     ['the same origin', '/to-same'],
     ['another origin', '/to-other'],
-  ])('a custom credential header (X-API-Key), to %s: rejects with an AuthenticationError that says why, and no hop after the redirect is sent', async (_, path) => {
-    const before = mark();
-    const outcome = await callInPage({ apiUrl: first.url, path, strategy: 'apiKey' });
+  ])(
+    'a custom credential header (X-API-Key), to %s: rejects with an AuthenticationError that says why, and no hop after the redirect is sent',
+    async (_, path) => {
+      const before = mark();
+      const outcome = await callInPage({ apiUrl: first.url, path, strategy: 'apiKey' });
 
-    expect(outcome).toMatchObject({
-      error: { name: 'AuthenticationError', code: 'authentication_failed' },
-    });
-    const { message } = (outcome as { error: { message: string } }).error;
-    expect(message).toContain('X-API-Key');
-    expect(message).toContain('opaque redirect');
-    expect(message).not.toContain(STATIC_CREDENTIALS.apiKey);
-    expect(seenSince(before)).toEqual([['first', 'GET', path]]);
-  });
+      expect(outcome).toMatchObject({
+        error: { name: 'AuthenticationError', code: 'authentication_failed' },
+      });
+      const { message } = (outcome as { error: { message: string } }).error;
+      expect(message).toContain('X-API-Key');
+      expect(message).toContain('opaque redirect');
+      expect(message).not.toContain(STATIC_CREDENTIALS.apiKey);
+      expect(seenSince(before)).toEqual([['first', 'GET', path]]);
+    },
+  );
 
   it("redirect: 'manual' returns the opaque redirect, as plain fetch does", async () => {
     const outcome = await callInPage({
