@@ -3,6 +3,11 @@ import type { AuthScopeOptions } from './auth-options.js';
 import { AuthPolicy, unsignableBodyError } from './internal/auth-policy.js';
 import { LazyAuthRequest } from './internal/auth-request.js';
 import {
+  droppedHeader,
+  droppedHeaderError,
+  opaqueRedirectRefusal,
+} from './internal/browser-limits.js';
+import {
   isRedirectStatus,
   type OutgoingRequest,
   outgoingRequest,
@@ -77,8 +82,14 @@ export interface AuthFetchOptions extends AuthScopeOptions {
  *   bytes than those that go out.
  * - Every other status is returned untouched, as `fetch` does.
  *
- * Runs on any runtime with `fetch`. Where manual redirects are opaque (browsers), a
- * redirect comes back as fetch's `opaqueredirect` response instead of being followed.
+ * Runs on any runtime with `fetch`. In browsers:
+ * - a strategy header that the browser would drop (a forbidden request header such as
+ *   `Date`) rejects with `AuthenticationError` naming it, nothing sent;
+ * - manual redirects are opaque (the adapter cannot see where they lead), so the request is
+ *   sent again for the browser to follow when its only credential header is `Authorization`
+ *   (which browsers drop on a hop to another origin) and its method is idempotent; with
+ *   another credential header (`X-API-Key`) it rejects with `AuthenticationError`, and a
+ *   `POST` or `PATCH` rejects with `TypeError` rather than be sent twice.
  *
  * @param options - See {@link AuthFetchOptions}.
  * @returns A function with `fetch`'s signature.
@@ -87,7 +98,11 @@ export interface AuthFetchOptions extends AuthScopeOptions {
  *   retry policy or `exclude` pattern.
  * @throws {AuthenticationError} (rejection) No credentials could be obtained; `cause`
  *   holds why, `serviceName` the service (a manager's name, else the request's origin).
- *   Also a `ReadableStream` body with a strategy that signs the body.
+ *   Also a `ReadableStream` body with a strategy that signs the body, a strategy header the
+ *   runtime drops, and (browsers) an opaque redirect of a request with a credential header
+ *   other than `Authorization`.
+ * @throws {TypeError} (rejection) As `fetch` does; also (browsers) an opaque redirect of a
+ *   request that is not idempotent.
  * @example
  * ```ts
  * import { TokenManager, tokenAuth } from '@auth/core';
@@ -117,7 +132,10 @@ export function createAuthFetch(options: AuthFetchOptions): FetchFunction {
     let retries = 0;
     for (;;) {
       const sent = hop.target.covered ? await withCredentials(policy, hop) : undefined;
-      const response = await send(hop.target.href, fetchInit(hop, sent?.headers ?? hop.headers));
+      const init = fetchInit(hop, sent?.headers ?? hop.headers);
+      let response = await send(hop.target.href, init);
+      if (response.type === 'opaqueredirect' && hop.redirect !== 'manual')
+        response = await followOpaqueRedirect(send, hop, init, sent);
       const status = response.status;
       if (status === 401 && sent?.retryable && policy.mayRetry(retries + 1)) {
         const request = sentRequest(hop, sent.headers);
@@ -147,6 +165,8 @@ export function createAuthFetch(options: AuthFetchOptions): FetchFunction {
 interface SentCredentials {
   /** The headers sent: the caller's with the strategy's added. */
   headers: Headers | Record<string, string>;
+  /** The names of the strategy's headers. */
+  names: string[];
   /** False when the body cannot be resent or the caller's headers overrode the strategy's. */
   retryable: boolean;
 }
@@ -167,6 +187,9 @@ async function withCredentials(policy: AuthPolicy, hop: OutgoingRequest): Promis
   // callers goes on), as it would end fetch's own wait.
   const credentials =
     obtained instanceof Promise ? await raceSignal(obtained, hop.signal) : obtained;
+  const names = Object.keys(credentials);
+  const dropped = droppedHeader(names);
+  if (dropped !== undefined) throw droppedHeaderError(dropped, hop.target.origin);
   let headers: Headers | Record<string, string> = credentials;
   let overridden = false;
   if (hop.headers !== undefined) {
@@ -177,7 +200,34 @@ async function withCredentials(policy: AuthPolicy, hop: OutgoingRequest): Promis
     }
     headers = merged;
   }
-  return { headers, retryable: !overridden && (hop.body?.replayable ?? true) };
+  return { headers, names, retryable: !overridden && (hop.body?.replayable ?? true) };
+}
+
+/**
+ * The answer to a hop that came back as an opaque redirect (browsers, for `redirect:
+ * 'manual'`): sent again for the browser to follow when that cannot leak a credential nor
+ * repeat a side effect (see `opaqueRedirectRefusal`).
+ *
+ * @throws {TypeError} The caller's `redirect` is `error`, or the method or body cannot be sent twice.
+ * @throws {AuthenticationError} The strategy set a header other than `Authorization`.
+ */
+async function followOpaqueRedirect(
+  send: FetchFunction,
+  hop: OutgoingRequest,
+  init: RequestInit,
+  sent: SentCredentials | undefined,
+): Promise<Response> {
+  const origin = hop.target.origin;
+  if (hop.redirect === 'error')
+    throw new TypeError(`redirect mode is "error" and ${origin} answered a redirect`);
+  const refusal = opaqueRedirectRefusal({
+    origin,
+    method: hop.method,
+    replayable: hop.body?.replayable ?? true,
+    credentialNames: sent?.names ?? [],
+  });
+  if (refusal !== undefined) throw refusal;
+  return send(hop.target.href, { ...init, redirect: 'follow' });
 }
 
 /** The request as it was sent, credentials included, for `onUnauthorized`. */

@@ -8,6 +8,7 @@ export {
 export {
   type Handler,
   type LoopbackServer,
+  type LoopbackServerOptions,
   listenOnLoopback,
   readBody,
   sendJson,
@@ -19,6 +20,14 @@ export {
   type ProtectedApiOptions,
   startProtectedApi,
 } from './http/protected-api.js';
+export {
+  httpSignatureCheck,
+  type SignatureCheck,
+  secureSchemeCheck,
+  startVerifyingServer,
+  type VerifiedRequest,
+  type VerifyingServer,
+} from './http/signature-verifier.js';
 export { type TestClientProviderOptions, testClientProvider } from './http/test-client-provider.js';
 export {
   startTokenServer,

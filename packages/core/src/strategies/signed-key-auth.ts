@@ -1,7 +1,7 @@
 import { toBase64 } from '../internal/base64.js';
 import { sha256Digest, toHex } from '../internal/digest.js';
 import { p1363ToDer } from '../internal/ecdsa-der.js';
-import { isVisibleAscii } from '../internal/header-values.js';
+import { isHeaderToken, isVisibleAscii } from '../internal/header-values.js';
 import { inspectSymbol } from '../internal/redaction.js';
 import { type PrivateKeyInput, signBytes, signingKeyLoader } from '../internal/signing-keys.js';
 import type { AuthRequest, AuthStrategy } from './auth-strategy.js';
@@ -14,6 +14,12 @@ export interface SignedKeyAuthOptions {
   privateKey: PrivateKeyInput;
   /** The clock for the timestamp. Default `Date.now`. */
   now?: () => number;
+  /**
+   * The header that carries the timestamp. Default `Date`. Browsers do not let a script set
+   * `Date` (a forbidden request header), so a browser needs another name the server reads,
+   * such as `X-Date`; `createAuthFetch` rejects a request whose `Date` the runtime would drop.
+   */
+  dateHeader?: string;
 }
 
 const encoder = new TextEncoder();
@@ -21,30 +27,41 @@ const encoder = new TextEncoder();
 /**
  * The production key-pair scheme: each request is signed, so a stolen header is useless
  * for any other request or after its timestamp. Sends
- * `Authorization: Secure <public>:<signature>` and `Date: <timestamp>`, where the
+ * `Authorization: Secure <public>:<signature>` and `Date: <timestamp>` (or the `dateHeader`
+ * you name, e.g. `X-Date` in browsers, where `Date` cannot be set), where the
  * signature is ECDSA P-256 with SHA-256 (DER, Base64) over
  * `<path with query>|<hex SHA-256 of the body>|<timestamp>` and the timestamp is
  * ISO-8601 UTC to the second (`2026-01-02T03:04:05Z`).
  *
  * It signs the body, so adapters pass it the exact bytes that are sent (`signsBody`).
  *
- * @param options - `publicKey`, `privateKey`, `now`.
+ * @param options - `publicKey`, `privateKey`, `now`, `dateHeader`.
  * @returns The strategy.
- * @throws {TypeError} An invalid public key id or an unusable private key (PEM other than PKCS#8).
+ * @throws {TypeError} An invalid public key id, an unusable private key (PEM other than
+ *   PKCS#8) or an invalid `dateHeader` name.
  * @example
  * ```ts
  * import { signedKeyAuth } from '@auth/core';
  *
  * const auth = signedKeyAuth({ publicKey: 'pk_live_123', privateKey: process.env.SIGNING_KEY_PEM! });
+ * // In a browser, where `Date` is a forbidden header, with a server that reads `X-Date`:
+ * const signingJwk: JsonWebKey = JSON.parse(localStorage.getItem('signing-jwk')!);
+ * const inBrowser = signedKeyAuth({
+ *   publicKey: 'pk_live_123',
+ *   privateKey: signingJwk,
+ *   dateHeader: 'X-Date',
+ * });
  * ```
  */
 export function signedKeyAuth(options: SignedKeyAuthOptions): AuthStrategy {
-  const { publicKey, now = Date.now } = options ?? {};
+  const { publicKey, now = Date.now, dateHeader = 'Date' } = options ?? {};
   if (typeof publicKey !== 'string' || !isVisibleAscii(publicKey) || publicKey.includes(':')) {
     throw new TypeError('signedKeyAuth publicKey must be non-empty visible ASCII without ":"');
   }
+  if (typeof dateHeader !== 'string' || !isHeaderToken(dateHeader))
+    throw new TypeError('signedKeyAuth dateHeader must be a header name such as "X-Date"');
   const loadKey = signingKeyLoader(options.privateKey, 'ecdsa-p256-sha256');
-  const summary = () => ({ type: 'signed-key', publicKey, privateKey: 'set' });
+  const summary = () => ({ type: 'signed-key', publicKey, privateKey: 'set', dateHeader });
   return {
     signsBody: true,
     async authenticate(req: AuthRequest) {
@@ -58,7 +75,7 @@ export function signedKeyAuth(options: SignedKeyAuthOptions): AuthStrategy {
       );
       return {
         Authorization: `Secure ${publicKey}:${toBase64(p1363ToDer(signature))}`,
-        Date: timestamp,
+        [dateHeader]: timestamp,
       };
     },
     toJSON: summary,

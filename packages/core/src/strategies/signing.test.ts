@@ -1,4 +1,4 @@
-import { createPrivateKey, generateKeyPairSync, verify } from 'node:crypto';
+import { createHash, createPrivateKey, generateKeyPairSync, verify } from 'node:crypto';
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import type { AuthRequest } from './auth-strategy.js';
@@ -119,6 +119,25 @@ describe('signedKeyAuth', () => {
     expect(
       verify('sha256', Buffer.from(forged), { key: publicKey, dsaEncoding: 'der' }, signature),
     ).toBe(false);
+  });
+
+  it('puts the timestamp in dateHeader when given (browsers cannot set Date)', async () => {
+    const req = request('GET', 'https://api.example.com/v1/items');
+    const headers = await signedKeyAuth({
+      publicKey: 'pk',
+      privateKey: pem,
+      now,
+      dateHeader: 'X-Date',
+    }).authenticate(req);
+    expect(Object.keys(headers).sort()).toEqual(['Authorization', 'X-Date']);
+    const signature = Buffer.from(headers.Authorization!.split(':')[1]!, 'base64');
+    const message = `/v1/items|${createHash('sha256').update('').digest('hex')}|${headers['X-Date']}`;
+    expect(
+      verify('sha256', Buffer.from(message), { key: publicKey, dsaEncoding: 'der' }, signature),
+    ).toBe(true);
+    expect(() => signedKeyAuth({ publicKey: 'pk', privateKey: pem, dateHeader: 'X Date' })).toThrow(
+      /dateHeader/,
+    );
   });
 
   it('says it signs the body, rejects unusable keys, and prints no key', () => {

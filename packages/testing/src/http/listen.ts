@@ -14,14 +14,30 @@ export interface LoopbackServer {
 /** A request handler; may be async. */
 export type Handler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
+/** Settings of {@link listenOnLoopback}, shared by the servers built on it. */
+export interface LoopbackServerOptions {
+  /**
+   * Lets pages of any origin call the server from a browser (CORS): every response allows
+   * the request's `Origin` and exposes every header, and a preflight (`OPTIONS` with
+   * `Access-Control-Request-Method`) is answered `204`, allowing the method and headers it
+   * asks for, without reaching the handler. Default `false`.
+   */
+  cors?: boolean;
+}
+
 /**
  * Starts an HTTP server on 127.0.0.1 on a free port.
  *
  * @param handler - Handles each request; a thrown error becomes a 500.
+ * @param options - `cors`: answer browsers of other origins.
  * @returns The running server.
  */
-export async function listenOnLoopback(handler: Handler): Promise<LoopbackServer> {
+export async function listenOnLoopback(
+  handler: Handler,
+  options: LoopbackServerOptions = {},
+): Promise<LoopbackServer> {
   const server = createServer((req, res) => {
+    if (options.cors === true && allowCrossOrigin(req, res)) return;
     Promise.resolve(handler(req, res)).catch((error: unknown) => {
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
       res.end(String(error));
@@ -39,6 +55,28 @@ export async function listenOnLoopback(handler: Handler): Promise<LoopbackServer
         server.closeAllConnections();
       }),
   };
+}
+
+/**
+ * Adds the CORS headers of `req`'s origin to `res`; answers a preflight itself.
+ *
+ * @returns `true` when the request was a preflight and has been answered.
+ */
+function allowCrossOrigin(req: IncomingMessage, res: ServerResponse): boolean {
+  const origin = req.headers.origin;
+  if (origin === undefined) return false;
+  res.setHeader('access-control-allow-origin', origin);
+  res.setHeader('access-control-expose-headers', '*');
+  res.setHeader('vary', 'origin');
+  const method = req.headers['access-control-request-method'];
+  if (req.method !== 'OPTIONS' || method === undefined) return false;
+  res.writeHead(204, {
+    'access-control-allow-methods': method,
+    'access-control-allow-headers': req.headers['access-control-request-headers'] ?? '',
+    'access-control-max-age': '600',
+  });
+  res.end();
+  return true;
 }
 
 /** Reads a request body as text. */

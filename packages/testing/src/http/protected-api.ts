@@ -1,8 +1,14 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { type LoopbackServer, listenOnLoopback, readBody, sendJson } from './listen.js';
+import {
+  type LoopbackServer,
+  type LoopbackServerOptions,
+  listenOnLoopback,
+  readBody,
+  sendJson,
+} from './listen.js';
 
 /** Settings of {@link startProtectedApi}. */
-export interface ProtectedApiOptions {
+export interface ProtectedApiOptions extends LoopbackServerOptions {
   /** Decides whether a request's credentials are accepted; may look at the method and path, and be async. */
   authorize: (
     headers: IncomingHttpHeaders,
@@ -33,7 +39,7 @@ export interface ProtectedApi extends LoopbackServer {
  * credentials, and `401` with `WWW-Authenticate: Bearer` otherwise. It records every
  * request, headers included, for assertions.
  *
- * @param options - `authorize`: the credential check.
+ * @param options - `authorize`: the credential check; `cors`: answer browsers of other origins.
  * @returns The running API.
  */
 export async function startProtectedApi(options: ProtectedApiOptions): Promise<ProtectedApi> {
@@ -64,7 +70,7 @@ export async function startProtectedApi(options: ProtectedApiOptions): Promise<P
       path: url.pathname,
       bodyLength: Buffer.byteLength(body),
     });
-  });
+  }, options);
   return {
     ...server,
     requests,

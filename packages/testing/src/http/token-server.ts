@@ -1,6 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type LoopbackServer, listenOnLoopback, readBody, sendJson } from './listen.js';
+import {
+  type LoopbackServer,
+  type LoopbackServerOptions,
+  listenOnLoopback,
+  readBody,
+  sendJson,
+} from './listen.js';
 
 /** A fault the token server injects into its next responses. */
 export type TokenServerFault =
@@ -18,7 +24,7 @@ export type TokenServerFault =
   | { kind: 'hang' };
 
 /** Settings of {@link startTokenServer}. */
-export interface TokenServerOptions {
+export interface TokenServerOptions extends LoopbackServerOptions {
   /** `expires_in` of issued access tokens, in seconds. Default 3600. */
   lifetimeSeconds?: number;
   /** Delay before each answer, in ms. Default 0. */
@@ -153,7 +159,7 @@ export async function startTokenServer(options: TokenServerOptions = {}): Promis
     return undefined;
   };
 
-  const server = await listenOnLoopback(handle);
+  const server = await listenOnLoopback(handle, { cors: options.cors });
   return {
     ...server,
     tokenUrl: `${server.url}/token`,

@@ -1,6 +1,11 @@
 import { createHash, type KeyObject, verify } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { type LoopbackServer, listenOnLoopback, sendJson } from '@auth/testing/http';
+import {
+  type LoopbackServer,
+  type LoopbackServerOptions,
+  listenOnLoopback,
+  sendJson,
+} from './listen.js';
 
 /** One request as the verifying server saw it. */
 export interface VerifiedRequest {
@@ -26,8 +31,15 @@ export type SignatureCheck = (req: IncomingMessage, body: Buffer) => string | un
  * Starts an API on 127.0.0.1 that verifies every request with `check` (an independent
  * verifier on `node:crypto`, sharing no code with the signing strategies) and answers
  * `200 { verified: true }` or `401 { reason }`.
+ *
+ * @param check - The verifier, e.g. {@link secureSchemeCheck}.
+ * @param options - `cors`: answer browsers of other origins.
+ * @returns The running server.
  */
-export async function startVerifyingServer(check: SignatureCheck): Promise<VerifyingServer> {
+export async function startVerifyingServer(
+  check: SignatureCheck,
+  options: LoopbackServerOptions = {},
+): Promise<VerifyingServer> {
   const requests: VerifiedRequest[] = [];
   const server = await listenOnLoopback(async (req, res) => {
     const chunks: Buffer[] = [];
@@ -48,23 +60,33 @@ export async function startVerifyingServer(check: SignatureCheck): Promise<Verif
     });
     if (reason !== undefined) return sendJson(res, 401, { reason });
     sendJson(res, 200, { verified: true, bodyLength: body.length });
-  });
+  }, options);
   return { ...server, requests };
 }
 
 /**
  * The `signedKeyAuth` scheme, verified from scratch: `Authorization: Secure <id>:<sig>` and
- * `Date`, the signature ECDSA P-256/SHA-256 in DER over
- * `<path with query>|<hex SHA-256 of the body>|<Date>`.
+ * the timestamp header, the signature ECDSA P-256/SHA-256 in DER over
+ * `<path with query>|<hex SHA-256 of the body>|<timestamp>`.
+ *
+ * @param publicKeyId - The id the signer sends.
+ * @param publicKey - The key that verifies.
+ * @param dateHeader - The header carrying the timestamp (`signedKeyAuth`'s `dateHeader`). Default `Date`.
+ * @returns The check.
  */
-export function secureSchemeCheck(publicKeyId: string, publicKey: KeyObject): SignatureCheck {
+export function secureSchemeCheck(
+  publicKeyId: string,
+  publicKey: KeyObject,
+  dateHeader = 'Date',
+): SignatureCheck {
+  const timestampHeader = dateHeader.toLowerCase();
   return (req, body) => {
     const match = /^Secure ([^:]+):(.+)$/.exec(req.headers.authorization ?? '');
     if (!match) return 'no Secure authorization';
     if (match[1] !== publicKeyId) return 'unknown public key id';
-    const timestamp = req.headers.date;
-    if (!timestamp || !/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/.test(timestamp))
-      return 'Date is not ISO-8601 UTC to the second';
+    const timestamp = req.headers[timestampHeader];
+    if (typeof timestamp !== 'string' || !/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/.test(timestamp))
+      return `${dateHeader} is not ISO-8601 UTC to the second`;
     const message = `${req.url}|${createHash('sha256').update(body).digest('hex')}|${timestamp}`;
     const signature = Buffer.from(match[2]!, 'base64');
     const ok = verify(
@@ -81,6 +103,10 @@ export function secureSchemeCheck(publicKeyId: string, publicKey: KeyObject): Si
  * RFC 9421 verification of `Signature-Input`/`Signature` (label `sig1`) with an Ed25519
  * key, covering `@method`, `@target-uri` and `content-digest`, plus the RFC 9530
  * `Content-Digest` of the body.
+ *
+ * @param keyId - The `keyid` the signer sends.
+ * @param publicKey - The Ed25519 key that verifies.
+ * @returns The check.
  */
 export function httpSignatureCheck(keyId: string, publicKey: KeyObject): SignatureCheck {
   return (req, body) => {
