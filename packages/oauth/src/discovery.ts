@@ -126,8 +126,9 @@ export function discover(
  * import { DiscoveryCache, clientCredentials } from '@auth/oauth';
  *
  * const discoveryCache = new DiscoveryCache();
- * const a = clientCredentials({ issuer, clientId: 'a', clientSecret, discoveryCache });
- * const b = clientCredentials({ issuer, clientId: 'b', clientSecret, discoveryCache });
+ * const issuer = 'https://login.example.com';
+ * const a = clientCredentials({ issuer, clientId: 'a', clientSecret: process.env.A_SECRET!, discoveryCache });
+ * const b = clientCredentials({ issuer, clientId: 'b', clientSecret: process.env.B_SECRET!, discoveryCache });
  * ```
  */
 export class DiscoveryCache {
