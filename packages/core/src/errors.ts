@@ -40,8 +40,9 @@ export interface AuthErrorOptions {
  *
  * @example
  * ```ts
- * import { AuthError } from '@auth/core';
+ * import { AuthError, type TokenManager } from '@auth/core';
  *
+ * declare const manager: TokenManager;
  * try {
  *   await manager.getToken();
  * } catch (error) {
@@ -117,6 +118,9 @@ export interface OAuthErrorFields extends AuthErrorOptions {
  *
  * @example
  * ```ts
+ * import { OAuthError } from '@auth/core';
+ *
+ * declare const error: unknown;
  * if (OAuthError.isInstance(error) && error.error === 'invalid_grant') {
  *   // the refresh token or credentials were rejected
  * }
@@ -224,6 +228,7 @@ export interface TokenResponseErrorOptions extends AuthErrorOptions {
  * ```ts
  * import { TokenResponseError } from '@auth/core';
  *
+ * declare const error: unknown;
  * if (TokenResponseError.isInstance(error) && error.code === 'token_expired') {
  *   // the server (or the static token) handed out a token that had already expired
  * }

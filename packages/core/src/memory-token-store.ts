@@ -20,8 +20,9 @@ export interface MemoryTokenStoreOptions {
  *
  * @example
  * ```ts
- * import { MemoryTokenStore, TokenManager } from '@auth/core';
+ * import { MemoryTokenStore, TokenManager, staticToken } from '@auth/core';
  *
+ * const provider = staticToken(process.env.API_TOKEN!);
  * const store = new MemoryTokenStore();
  * const a = new TokenManager({ provider, store });
  * const b = new TokenManager({ provider, store }); // shares a's token, one request between them

@@ -11,6 +11,7 @@
  * ```ts
  * import { raceSignal } from '@auth/core';
  *
+ * declare function fetchOnceForEveryone(): Promise<string>;
  * const shared = fetchOnceForEveryone();
  * const mine = await raceSignal(shared, AbortSignal.timeout(1_000));
  * ```

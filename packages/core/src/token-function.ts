@@ -30,6 +30,7 @@ export interface TokenFunctionOptions {
  * ```ts
  * import { TokenManager, tokenFunction } from '@auth/core';
  *
+ * declare const vault: { read(path: string): Promise<string> };
  * const manager = new TokenManager({
  *   provider: tokenFunction(() => vault.read('api-token'), { cacheKey: 'vault:api-token', ttlMs: 300_000 }),
  * });

@@ -78,7 +78,11 @@ type Obtained = { tokens: TokenSet; source: 'fetched' | 'refreshed' | 'store'; d
  * import { clientCredentials } from '@auth/oauth';
  *
  * const manager = new TokenManager({
- *   provider: clientCredentials({ tokenUrl, clientId, clientSecret }),
+ *   provider: clientCredentials({
+ *     tokenUrl: 'https://login.example.com/oauth/token',
+ *     clientId: 'svc',
+ *     clientSecret: process.env.CLIENT_SECRET!,
+ *   }),
  *   onEvent: (event) => console.log(event.type, event.key),
  * });
  * const headers = { Authorization: await manager.getAuthorizationHeader() };
@@ -165,6 +169,9 @@ export class TokenManager {
    * @throws {AuthError} With code `manager_closed` after {@link TokenManager.close}.
    * @example
    * ```ts
+   * import type { TokenManager } from '@auth/core';
+   *
+   * declare const manager: TokenManager;
    * const tokens = manager.peekToken() ?? (await manager.getToken());
    * ```
    */

@@ -21,6 +21,7 @@ export type ProviderDescription = Record<string, string | number | boolean | und
  * ```ts
  * import { TokenSet, type TokenProvider } from '@auth/core';
  *
+ * declare function readTokenSomehow(): Promise<string>;
  * const provider: TokenProvider = {
  *   cacheKey: 'my-service',
  *   async fetchToken() {

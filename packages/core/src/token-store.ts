@@ -20,8 +20,9 @@ export interface WaitForUpdateOptions {
  *
  * @example
  * ```ts
- * import { MemoryTokenStore, TokenManager } from '@auth/core';
+ * import { MemoryTokenStore, TokenManager, staticToken } from '@auth/core';
  *
+ * const provider = staticToken(process.env.API_TOKEN!);
  * const manager = new TokenManager({ provider, store: new MemoryTokenStore() });
  * ```
  */
@@ -69,6 +70,13 @@ export interface TokenStore {
  * @returns The instant after which the entry may be dropped, or `undefined` for never.
  * @example
  * ```ts
+ * import { type TokenSet, keepUntil } from '@auth/core';
+ * import type { Redis } from 'ioredis';
+ *
+ * declare const redis: Redis;
+ * declare const tokens: TokenSet;
+ * declare const key: string;
+ * declare const value: string;
  * const until = keepUntil(tokens);
  * if (until !== undefined) await redis.set(key, value, 'PX', Math.max(1, until - Date.now()));
  * ```

@@ -54,10 +54,11 @@ export interface AuthInterceptorOptions extends AuthScopeOptions {
  *   without `allowInsecureHttp`, or a bad strategy, retry policy or `exclude` pattern.
  * @example
  * ```ts
- * import { tokenAuth } from '@auth/core';
+ * import { type TokenManager, tokenAuth } from '@auth/core';
  * import { authInterceptor } from '@auth/fetch/undici';
  * import { Agent } from 'undici';
  *
+ * declare const manager: TokenManager;
  * const dispatcher = new Agent().compose(
  *   authInterceptor({ auth: tokenAuth(manager), origins: ['https://api.example.com'] }),
  * );

@@ -33,6 +33,8 @@ export interface AuthRetryState {
  *
  * @example
  * ```ts
+ * import { authRetry } from '@auth/fetch';
+ *
  * const retry = authRetry.once({ delayMs: 500 });
  * ```
  */
@@ -104,9 +106,10 @@ export interface ConditionalAuthRetryOptions {
  *
  * @example
  * ```ts
- * import { tokenAuth } from '@auth/core';
+ * import { type TokenManager, tokenAuth } from '@auth/core';
  * import { authRetry, createAuthFetch } from '@auth/fetch';
  *
+ * declare const manager: TokenManager;
  * const api = createAuthFetch({
  *   auth: tokenAuth(manager),
  *   baseUrl: 'https://api.example.com',
@@ -124,6 +127,11 @@ export const authRetry = Object.freeze({
    * @throws {TypeError} A negative or non-finite `delayMs`.
    * @example
    * ```ts
+   * import { apiKeyAuth } from '@auth/core';
+   * import { authRetry, createAuthFetch } from '@auth/fetch';
+   *
+   * const auth = apiKeyAuth(process.env.API_KEY!, { header: 'X-Api-Key' });
+   * const baseUrl = 'https://api.example.com';
    * const api = createAuthFetch({ auth, baseUrl, retry: authRetry.once({ delayMs: 500 }) });
    * ```
    */

@@ -80,6 +80,15 @@ export async function createAuthorizationRequest(
  * @throws {TokenEndpointError} Network failure, timeout, 5xx, …
  * @example
  * ```ts
+ * import { type AuthorizationCodeClientOptions, createAuthorizationRequest, exchangeAuthorizationCode } from '@auth/oauth';
+ *
+ * declare const callbackUrl: URL; // the URL the browser was redirected to
+ * const options: AuthorizationCodeClientOptions = {
+ *   issuer: 'https://login.example.com',
+ *   clientId: 'cli',
+ *   redirectUri: 'http://127.0.0.1:53120/callback',
+ * };
+ * const request = await createAuthorizationRequest(options);
  * const tokens = await exchangeAuthorizationCode(options, request, callbackUrl);
  * ```
  */

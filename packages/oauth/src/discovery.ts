@@ -10,8 +10,59 @@ import {
   positiveMs,
 } from './internal/options.js';
 
-/** What an authorization server publishes about itself (RFC 8414 §2 / OpenID Discovery). */
-export type AuthorizationServerMetadata = oauth.AuthorizationServer;
+/**
+ * What an authorization server publishes about itself (RFC 8414 §2, OpenID Connect Discovery
+ * 1.0 §3), as `discover` returns it: the members providers use are typed, every other one is
+ * kept as published. Declared here rather than re-exported from `oauth4webapi`, an ES module
+ * only, so the CommonJS declarations (`.d.cts`) import nothing a CommonJS consumer cannot
+ * `require`.
+ *
+ * @example
+ * ```ts
+ * import { type AuthorizationServerMetadata, discover } from '@auth/oauth';
+ *
+ * const metadata: AuthorizationServerMetadata = await discover('https://login.example.com');
+ * const canRevoke = metadata.revocation_endpoint !== undefined;
+ * ```
+ */
+export interface AuthorizationServerMetadata {
+  /** The issuer identifier, an `https` URL with no query or fragment. */
+  readonly issuer: string;
+  /** The authorization endpoint (RFC 6749 §3.1). */
+  readonly authorization_endpoint?: string;
+  /** The token endpoint (RFC 6749 §3.2). */
+  readonly token_endpoint?: string;
+  /** The JSON Web Key Set of the server's signing keys. */
+  readonly jwks_uri?: string;
+  /** The dynamic client registration endpoint (RFC 7591). */
+  readonly registration_endpoint?: string;
+  /** The scopes the server supports. */
+  readonly scopes_supported?: string[];
+  /** The `response_type` values the server supports. */
+  readonly response_types_supported?: string[];
+  /** The grant types the server supports. */
+  readonly grant_types_supported?: string[];
+  /** The client authentication methods of the token endpoint. */
+  readonly token_endpoint_auth_methods_supported?: string[];
+  /** The JWS algorithms of client assertions at the token endpoint. */
+  readonly token_endpoint_auth_signing_alg_values_supported?: string[];
+  /** The revocation endpoint (RFC 7009). */
+  readonly revocation_endpoint?: string;
+  /** The introspection endpoint (RFC 7662). */
+  readonly introspection_endpoint?: string;
+  /** The PKCE code challenge methods the server supports (RFC 7636). */
+  readonly code_challenge_methods_supported?: string[];
+  /** The device authorization endpoint (RFC 8628). */
+  readonly device_authorization_endpoint?: string;
+  /** The pushed authorization request endpoint (RFC 9126). */
+  readonly pushed_authorization_request_endpoint?: string;
+  /** The JWS algorithms of DPoP proofs the server accepts (RFC 9449). */
+  readonly dpop_signing_alg_values_supported?: string[];
+  /** The UserInfo endpoint (OpenID Connect). */
+  readonly userinfo_endpoint?: string;
+  /** Every other member, as published. */
+  readonly [member: string]: unknown;
+}
 
 /** Options of {@link discover}. */
 export interface DiscoverOptions {
@@ -75,8 +126,9 @@ export function discover(
  * import { DiscoveryCache, clientCredentials } from '@auth/oauth';
  *
  * const discoveryCache = new DiscoveryCache();
- * const a = clientCredentials({ issuer, clientId: 'a', clientSecret, discoveryCache });
- * const b = clientCredentials({ issuer, clientId: 'b', clientSecret, discoveryCache });
+ * const issuer = 'https://login.example.com';
+ * const a = clientCredentials({ issuer, clientId: 'a', clientSecret: process.env.A_SECRET!, discoveryCache });
+ * const b = clientCredentials({ issuer, clientId: 'b', clientSecret: process.env.B_SECRET!, discoveryCache });
  * ```
  */
 export class DiscoveryCache {

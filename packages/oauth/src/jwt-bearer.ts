@@ -35,6 +35,7 @@ export interface JwtBearerOptions extends EndpointOptions, ClientOptions, DPoPOp
  * ```ts
  * import { jwtBearer } from '@auth/oauth';
  *
+ * declare function signAssertionFor(subject: string): Promise<string>;
  * const provider = jwtBearer({
  *   tokenUrl: 'https://login.example.com/token',
  *   clientId: 'batch',

@@ -32,6 +32,7 @@ export interface PasswordGrantOptions extends EndpointOptions, ClientOptions, DP
  * ```ts
  * import { passwordGrant } from '@auth/oauth';
  *
+ * declare function readCodeFromAuthenticator(): Promise<string>;
  * const provider = passwordGrant({
  *   tokenUrl: 'https://login.example.com/token',
  *   clientId: 'cli',

@@ -39,6 +39,7 @@ export interface RefreshTokenGrantOptions extends EndpointOptions, ClientOptions
  * import { TokenManager } from '@auth/core';
  * import { refreshTokenGrant } from '@auth/oauth';
  *
+ * declare const saved: { accessToken: string; expiresAt: number; refreshToken: string };
  * // Both tokens from a login done elsewhere: no need to seed the store by hand.
  * const manager = new TokenManager({
  *   provider: refreshTokenGrant({

@@ -26,9 +26,11 @@ export interface RevokeTokenOptions extends EndpointOptions, ClientOptions {
  * @throws {TokenEndpointError} Network failure, timeout, 5xx, …
  * @example
  * ```ts
+ * import type { TokenSet } from '@auth/core';
  * import { revokeToken } from '@auth/oauth';
  *
- * await revokeToken({ issuer, clientId: 'my-cli', token: tokens.refreshToken!, tokenTypeHint: 'refresh_token' });
+ * declare const tokens: TokenSet; // from the login being signed out
+ * await revokeToken({ issuer: 'https://login.example.com', clientId: 'my-cli', token: tokens.refreshToken!, tokenTypeHint: 'refresh_token' });
  * ```
  */
 export async function revokeToken(options: RevokeTokenOptions): Promise<void> {

@@ -44,8 +44,10 @@ export interface TokenExchangeOptions extends EndpointOptions, ClientOptions, DP
  * @throws {TypeError} Missing or conflicting settings (named in the message).
  * @example
  * ```ts
+ * import type { TokenManager } from '@auth/core';
  * import { tokenExchange } from '@auth/oauth';
  *
+ * declare const upstreamManager: TokenManager;
  * const downstream = tokenExchange({
  *   issuer: 'https://login.example.com',
  *   clientId: 'gateway',

@@ -4,6 +4,8 @@
  *
  * @example
  * ```ts
+ * import { FileTokenStore } from '@auth/store-file';
+ *
  * const store = new FileTokenStore({
  *   onEvent: (event) => {
  *     if (event.type === 'file-moved-aside') console.warn(`unreadable token file kept at ${event.movedTo}`);
@@ -22,7 +24,9 @@ export type FileTokenStoreEvent =
  *
  * @example
  * ```ts
- * { type: 'permissions-tightened', target: 'file', path: '/home/ada/.local/state/my-cli/tokens.json', previousMode: 0o644, mode: 0o600 }
+ * import type { PermissionsTightenedEvent } from '@auth/store-file';
+ *
+ * const event: PermissionsTightenedEvent = { type: 'permissions-tightened', target: 'file', path: '/home/ada/.local/state/my-cli/tokens.json', previousMode: 0o644, mode: 0o600 };
  * ```
  */
 export interface PermissionsTightenedEvent {
@@ -45,7 +49,9 @@ export interface PermissionsTightenedEvent {
  *
  * @example
  * ```ts
- * { type: 'permissions-insecure', target: 'folder', path: '/tmp', mode: 0o1777 }
+ * import type { PermissionsInsecureEvent } from '@auth/store-file';
+ *
+ * const event: PermissionsInsecureEvent = { type: 'permissions-insecure', target: 'folder', path: '/tmp', mode: 0o1777 };
  * ```
  */
 export interface PermissionsInsecureEvent {
@@ -64,7 +70,9 @@ export interface PermissionsInsecureEvent {
  *
  * @example
  * ```ts
- * { type: 'file-moved-aside', path: '/…/tokens.json', movedTo: '/…/tokens.json.corrupt-1767225600000', reason: 'unparseable' }
+ * import type { FileMovedAsideEvent } from '@auth/store-file';
+ *
+ * const event: FileMovedAsideEvent = { type: 'file-moved-aside', path: '/…/tokens.json', movedTo: '/…/tokens.json.corrupt-1767225600000', reason: 'unparseable' };
  * ```
  */
 export interface FileMovedAsideEvent {
@@ -86,7 +94,9 @@ export interface FileMovedAsideEvent {
  *
  * @example
  * ```ts
- * { type: 'stale-lock-removed', lock: 'token', path: '/…/tokens.json.3f9a0c1b2d4e5f60.lock' }
+ * import type { StaleLockRemovedEvent } from '@auth/store-file';
+ *
+ * const event: StaleLockRemovedEvent = { type: 'stale-lock-removed', lock: 'token', path: '/…/tokens.json.3f9a0c1b2d4e5f60.lock' };
  * ```
  */
 export interface StaleLockRemovedEvent {

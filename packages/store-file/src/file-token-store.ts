@@ -34,6 +34,8 @@ import { withWriteLock } from './internal/write-lock.js';
  *
  * @example
  * ```ts
+ * import type { FileTokenStoreOptions } from '@auth/store-file';
+ *
  * const options: FileTokenStoreOptions = { appName: 'my-cli', onEvent: (event) => console.warn(event) };
  * ```
  */

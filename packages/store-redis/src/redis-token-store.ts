@@ -25,6 +25,10 @@ export type { RedisKeys } from './internal/key-layout.js';
  *
  * @example
  * ```ts
+ * import type { RedisTokenStoreOptions } from '@auth/store-redis';
+ * import { Redis } from 'ioredis';
+ *
+ * const url = process.env.REDIS_URL!;
  * const options: RedisTokenStoreOptions = { redis: new Redis(url), keyPrefix: 'app:', operationTimeoutMs: 500 };
  * ```
  */

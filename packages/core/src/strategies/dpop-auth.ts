@@ -52,7 +52,12 @@ const USE_DPOP_NONCE = /\bDPoP\b.*\berror\s*=\s*"?use_dpop_nonce\b/i;
  *
  * const keyPair = await generateDPoPKeyPair();
  * const manager = new TokenManager({
- *   provider: clientCredentials({ issuer, clientId: 'svc', clientSecret, dpop: keyPair }),
+ *   provider: clientCredentials({
+ *     issuer: 'https://login.example.com',
+ *     clientId: 'svc',
+ *     clientSecret: process.env.CLIENT_SECRET!,
+ *     dpop: keyPair,
+ *   }),
  * });
  * const api = createAuthFetch({ auth: dpopAuth(manager, { keyPair }), baseUrl: 'https://api.example.com' });
  * ```

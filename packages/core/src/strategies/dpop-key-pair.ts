@@ -49,7 +49,12 @@ export interface GenerateDPoPKeyPairOptions {
  * import { clientCredentials } from '@auth/oauth';
  *
  * const dpop = await generateDPoPKeyPair();
- * const provider = clientCredentials({ issuer, clientId: 'svc', clientSecret, dpop });
+ * const provider = clientCredentials({
+ *   issuer: 'https://login.example.com',
+ *   clientId: 'svc',
+ *   clientSecret: process.env.CLIENT_SECRET!,
+ *   dpop,
+ * });
  * ```
  */
 export async function generateDPoPKeyPair(

@@ -18,7 +18,13 @@ export type TokenSource = Pick<TokenManager, 'getToken' | 'forceRefresh' | 'key'
  * ```ts
  * import { TokenManager, tokenAuth } from '@auth/core';
  * import { createAuthFetch } from '@auth/fetch';
+ * import { clientCredentials } from '@auth/oauth';
  *
+ * const provider = clientCredentials({
+ *   issuer: 'https://login.example.com',
+ *   clientId: 'svc',
+ *   clientSecret: process.env.CLIENT_SECRET!,
+ * });
  * const api = createAuthFetch({ auth: tokenAuth(new TokenManager({ provider })), baseUrl: 'https://api.example.com' });
  * ```
  */

@@ -26,6 +26,7 @@ import {
  * ```ts
  * import { providerFromConfig } from '@auth/oauth';
  *
+ * declare const secretFromVault: string;
  * const provider = providerFromConfig({
  *   grant: 'client_credentials',
  *   issuer: 'https://login.example.com',

@@ -22,10 +22,6 @@ export type StepManagers = ReadonlyMap<string, TokenManager>;
  * @param cacheKey - The store key of its tokens, `<keyPrefix>:<step name>` (no secret in it).
  * @param managers - The managers of every step named in `step.dependsOn`.
  * @returns The step's provider.
- * @example
- * ```ts
- * const provider = stepProvider(userStep, 'billing:user', new Map([['app', appManager]]));
- * ```
  */
 export function stepProvider(
   step: PipelineStep,

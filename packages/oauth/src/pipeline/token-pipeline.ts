@@ -58,6 +58,9 @@ export interface TokenPipelineOptions
  * import { TokenManager } from '@auth/core';
  * import { httpTokenStep, tokenPipeline } from '@auth/oauth';
  *
+ * const appLoginUrl = 'https://api.example.com/auth/app';
+ * const userLoginUrl = 'https://api.example.com/auth/user';
+ * const appKey = process.env.APP_KEY!;
  * const provider = tokenPipeline({
  *   keyPrefix: 'billing',
  *   onEvent: (event) => console.log(event.type, event.key),
