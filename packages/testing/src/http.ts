@@ -19,6 +19,14 @@ export {
   type ProtectedApiOptions,
   startProtectedApi,
 } from './http/protected-api.js';
+export {
+  httpSignatureCheck,
+  type SignatureCheck,
+  secureSchemeCheck,
+  startVerifyingServer,
+  type VerifiedRequest,
+  type VerifyingServer,
+} from './http/signature-verifier.js';
 export { type TestClientProviderOptions, testClientProvider } from './http/test-client-provider.js';
 export {
   startTokenServer,

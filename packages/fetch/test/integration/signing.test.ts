@@ -7,16 +7,16 @@ import {
   httpSignatureAuth,
   signedKeyAuth,
 } from '@auth/core';
-import { Agent, request, type BodyInit as UndiciBodyInit, fetch as undiciFetch } from 'undici';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAuthFetch } from '../../src/index.js';
-import { authInterceptor } from '../../src/undici.js';
 import {
   httpSignatureCheck,
   secureSchemeCheck,
   startVerifyingServer,
   type VerifyingServer,
-} from './support/signature-verifier.js';
+} from '@auth/testing/http';
+import { Agent, request, type BodyInit as UndiciBodyInit, fetch as undiciFetch } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAuthFetch } from '../../src/index.js';
+import { authInterceptor } from '../../src/undici.js';
 
 const newKeyPair = promisify(generateKeyPair);
 const pemOf = (key: KeyObject) => key.export({ format: 'pem', type: 'pkcs8' }).toString();

@@ -1,6 +1,6 @@
 import { createHash, type KeyObject, verify } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { type LoopbackServer, listenOnLoopback, sendJson } from '@auth/testing/http';
+import { type LoopbackServer, listenOnLoopback, sendJson } from './listen.js';
 
 /** One request as the verifying server saw it. */
 export interface VerifiedRequest {
