@@ -45,6 +45,30 @@ describe('workerd (miniflare)', () => {
     ]);
   });
 
+  it('finishes a background renewal started by a request that was answered before it ended (waitUntil)', async () => {
+    worker = await startFlowWorker(bed.input);
+    const statusOf = async (path: string) =>
+      ((await (await worker!.fetch(path)).json()) as { status: number }).status;
+    expect(await statusOf('/shared/first')).toBe(200);
+    // Into the renewal window (the token is issued for an hour, renewed 30 s to 90 s before):
+    // this request is answered with the current token and starts the renewal; the token
+    // server answers slowly, so the request ends first.
+    await worker.fetch(`/advance-clock?ms=${3_600_000 - 31_000}`);
+    bed.tokens.setDelayMs(200);
+    expect(await statusOf('/shared/starts-renewal')).toBe(200);
+    // Past the point where the first token is served: only the renewal's token will do.
+    await worker.fetch('/advance-clock?ms=25000');
+    expect(await statusOf('/shared/needs-renewal')).toBe(200);
+    expect(bed.tokens.requests.map((request) => request.grantType)).toEqual([
+      'client_credentials',
+      'refresh_token',
+    ]);
+    expect(await (await worker.fetch('/events')).json()).toEqual([
+      { type: 'token-fetched', background: false },
+      { type: 'token-refreshed', background: true },
+    ]);
+  });
+
   it('runs the whole flow', async () => {
     worker = await startFlowWorker(bed.input);
     const response = await worker.fetch('/flow');

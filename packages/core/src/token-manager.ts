@@ -49,6 +49,13 @@ export interface TokenManagerOptions {
   now?: () => number;
   /** Receives {@link TokenManagerEvent}s (no secrets in them), for logs and metrics. */
   onEvent?: (event: TokenManagerEvent) => void;
+  /**
+   * Given each background renewal's promise, to keep the runtime running it after the
+   * request that started it has been answered. In a Cloudflare Worker pass `waitUntil` from
+   * `cloudflare:workers`: without it workerd cancels the renewal with that request, and the
+   * callers that wait for it wait forever. Not needed where a process outlives its requests.
+   */
+  waitUntil?: (promise: Promise<unknown>) => void;
 }
 
 /** Options of {@link TokenManager.forceRefresh}. */
@@ -101,6 +108,7 @@ export class TokenManager {
   readonly #serviceName: string;
   readonly #now: () => number;
   readonly #onEvent: ((event: TokenManagerEvent) => void) | undefined;
+  readonly #waitUntil: ((promise: Promise<unknown>) => void) | undefined;
   /** Set by {@link TokenManager.close}. */
   #closedReason: AuthError | undefined;
 
@@ -138,6 +146,7 @@ export class TokenManager {
     this.#serviceName = options.serviceName ?? this.#key;
     this.#now = options.now ?? Date.now;
     this.#onEvent = options.onEvent;
+    this.#waitUntil = options.waitUntil;
     const store = options.store ?? new MemoryTokenStore({ now: this.#now });
     this.#storeName = store.constructor?.name ?? 'TokenStore';
     this.#store = new GuardedStore(store, this.#key, (operation, error) =>
@@ -301,7 +310,8 @@ export class TokenManager {
   #refreshInBackground(now: number): void {
     if (this.#flight || now < this.#nextBackgroundAttemptAt) return;
     // Success resets the backoff in #install; a failure scheduled the next attempt in #afterFailure.
-    this.#startFlight(true).promise.catch(() => {});
+    const renewal = this.#startFlight(true).promise.catch(() => {});
+    this.#waitUntil?.(renewal);
   }
 
   /**
