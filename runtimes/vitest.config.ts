@@ -1,8 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Each test file starts its own runtime and loopback servers on free 127.0.0.1 ports. Nothing
- * here asserts on time: the limits only keep a busy machine (a browser starting) from failing.
+ * Each test starts its own servers on free 127.0.0.1 ports and its runtime as a child
+ * process, workerd through miniflare, or headless Chromium, so files run in parallel. No test
+ * asserts on time: the limits only keep a busy machine (a runtime or a browser starting cold)
+ * from failing a test.
  */
 export default defineConfig({
   test: {

@@ -55,6 +55,27 @@ describe('TokenManager: refresh ahead', () => {
     expect(state.fetches).toBe(2);
   });
 
+  it('hands each background refresh to waitUntil, settling when the refresh has', async () => {
+    const clock = testClock(0);
+    const { provider, state } = scriptedProvider({ clock, lifetimeMs: LIFETIME });
+    const handed: Promise<unknown>[] = [];
+    const manager = new TokenManager({
+      provider,
+      now: clock.now,
+      expirySkewMs: 30_000,
+      refreshAheadMs: 60_000,
+      waitUntil: (promise) => handed.push(promise),
+    });
+    await manager.getToken();
+    expect(handed).toHaveLength(0); // a caller's own request is not background work
+    clock.set(LATEST_START);
+    expect((await manager.getToken()).accessToken).toBe('fetched-1');
+    expect(handed).toHaveLength(1);
+    await handed[0];
+    expect(state.fetches).toBe(2);
+    expect(manager.peekToken()?.accessToken).toBe('fetched-2');
+  });
+
   it('spreads refresh points over the first half of the window (jitter)', async () => {
     const starts = new Set<number>();
     for (let run = 0; run < 20; run++) {

@@ -49,6 +49,13 @@ export interface TokenManagerOptions {
   now?: () => number;
   /** Receives {@link TokenManagerEvent}s (no secrets in them), for logs and metrics. */
   onEvent?: (event: TokenManagerEvent) => void;
+  /**
+   * Given each background renewal's promise, to keep the runtime running it after the
+   * request that started it has been answered. In a Cloudflare Worker pass `waitUntil` from
+   * `cloudflare:workers`: without it workerd cancels the renewal with that request, and the
+   * callers that wait for it wait forever. Not needed where a process outlives its requests.
+   */
+  waitUntil?: (promise: Promise<unknown>) => void;
 }
 
 /** Options of {@link TokenManager.forceRefresh}. */
@@ -62,6 +69,12 @@ export interface ForceRefreshOptions {
 interface Flight {
   promise: Promise<TokenSet>;
   background: boolean;
+  /**
+   * Aborts this flight's requests when the manager is closed. Made by the flight, not the
+   * manager: an `AbortController` belongs to the request (in a Worker, the request context)
+   * that made it, and the manager outlives requests.
+   */
+  controller: AbortController;
 }
 
 type Obtained = { tokens: TokenSet; source: 'fetched' | 'refreshed' | 'store'; durationMs: number };
@@ -99,7 +112,9 @@ export class TokenManager {
   readonly #serviceName: string;
   readonly #now: () => number;
   readonly #onEvent: ((event: TokenManagerEvent) => void) | undefined;
-  readonly #closing = new AbortController();
+  readonly #waitUntil: ((promise: Promise<unknown>) => void) | undefined;
+  /** Set by {@link TokenManager.close}. */
+  #closedReason: AuthError | undefined;
 
   #tokens: TokenSet | undefined;
   #schedule: TokenSchedule = {
@@ -135,6 +150,7 @@ export class TokenManager {
     this.#serviceName = options.serviceName ?? this.#key;
     this.#now = options.now ?? Date.now;
     this.#onEvent = options.onEvent;
+    this.#waitUntil = options.waitUntil;
     const store = options.store ?? new MemoryTokenStore({ now: this.#now });
     this.#storeName = store.constructor?.name ?? 'TokenStore';
     this.#store = new GuardedStore(store, this.#key, (operation, error) =>
@@ -239,7 +255,8 @@ export class TokenManager {
 
   /** Stops the manager: aborts its token requests in flight (their callers reject); later calls reject with code `manager_closed`. */
   async close(): Promise<void> {
-    this.#closing.abort(new AuthError('the token manager was closed', 'manager_closed'));
+    this.#closedReason ??= new AuthError('the token manager was closed', 'manager_closed');
+    this.#flight?.controller.abort(this.#closedReason);
   }
 
   /** A status summary without secrets: key, provider settings, store and expiry. */
@@ -300,7 +317,8 @@ export class TokenManager {
   #refreshInBackground(now: number): void {
     if (this.#flight || now < this.#nextBackgroundAttemptAt) return;
     // Success resets the backoff in #install; a failure scheduled the next attempt in #afterFailure.
-    this.#startFlight(true).promise.catch(() => {});
+    const renewal = this.#startFlight(true).promise.catch(() => {});
+    this.#waitUntil?.(renewal);
   }
 
   /**
@@ -327,9 +345,12 @@ export class TokenManager {
   }
 
   #startFlight(background: boolean): Flight {
+    const controller = new AbortController();
+    if (this.#closedReason) controller.abort(this.#closedReason);
     const flight: Flight = {
       background,
-      promise: this.#obtain(background)
+      controller,
+      promise: this.#obtain(background, controller.signal)
         .catch((error: unknown) => this.#afterFailure(error, background))
         .finally(() => {
           if (this.#flight === flight) this.#flight = undefined;
@@ -347,7 +368,7 @@ export class TokenManager {
    */
   #afterFailure(error: unknown, background: boolean): TokenSet {
     const now = this.#now();
-    const closed = this.#closing.signal.aborted;
+    const closed = this.#closedReason !== undefined;
     const failure = classifyFailure(error);
     const sessionOver = SessionExpiredError.isInstance(error);
     if (!closed && !sessionOver && failure.retryable) {
@@ -389,13 +410,13 @@ export class TokenManager {
   }
 
   /** One flight: store, then lock (or the other holder's result), store again, then the provider. */
-  async #obtain(background: boolean): Promise<TokenSet> {
+  async #obtain(background: boolean, signal: AbortSignal): Promise<TokenSet> {
     const accept = (tokens: TokenSet | undefined): tokens is TokenSet =>
       this.#acceptsStored(tokens, background);
     const stored = await this.#store.get();
     if (accept(stored))
       return this.#install({ tokens: stored, source: 'store', durationMs: 0 }, background);
-    const outcome = await this.#store.lockOrWait(this.#lockTtlMs, accept, this.#closing.signal);
+    const outcome = await this.#store.lockOrWait(this.#lockTtlMs, accept, signal);
     if (outcome.kind === 'adopted' || outcome.kind === 'gave-up') {
       this.#emit({ type: 'lock-waited', adopted: outcome.kind === 'adopted' });
     }
@@ -413,6 +434,7 @@ export class TokenManager {
         obtained = await this.#requestWithRetry(
           newestWithRefreshToken(latest, this.#tokens),
           background,
+          signal,
         );
       } catch (error) {
         this.#keepStoredThrough(error, latest, background);
@@ -443,15 +465,19 @@ export class TokenManager {
     this.#install({ tokens: stored, source: 'store', durationMs: 0 }, background);
   }
 
-  async #requestWithRetry(base: TokenSet | undefined, background: boolean): Promise<Obtained> {
+  async #requestWithRetry(
+    base: TokenSet | undefined,
+    background: boolean,
+    signal: AbortSignal,
+  ): Promise<Obtained> {
     // With a token to fall back on, one attempt: further ones run in the background.
     const maxAttempts =
       background || this.#fallbackToken(this.#now()) ? 1 : this.#retry.maxAttempts;
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.#request(base);
+        return await this.#request(base, signal);
       } catch (error) {
-        if (SessionExpiredError.isInstance(error) || this.#closing.signal.aborted) throw error;
+        if (SessionExpiredError.isInstance(error) || signal.aborted) throw error;
         const failure = classifyFailure(error);
         const retryInMs = retryDelayMs(this.#retry, attempt, failure, Math.random());
         const willRetry =
@@ -465,15 +491,14 @@ export class TokenManager {
           retryInMs: willRetry ? retryInMs : undefined,
         });
         if (!willRetry) throw error;
-        await abortableDelay(retryInMs, this.#closing.signal);
+        await abortableDelay(retryInMs, signal);
       }
     }
   }
 
   /** Refresh token first; when it is refused (see {@link refreshRefused}), adopt a rotation by another process, else sign in again or end the session. */
-  async #request(base: TokenSet | undefined): Promise<Obtained> {
+  async #request(base: TokenSet | undefined, signal: AbortSignal): Promise<Obtained> {
     const provider = this.#provider;
-    const signal = this.#closing.signal;
     const canReauthenticate = provider.canReauthenticate !== false;
     const startedAt = this.#now();
     if (base && provider.refreshToken && base.isRefreshValid(0, startedAt)) {
@@ -497,7 +522,7 @@ export class TokenManager {
           // Another process rotated the refresh token: use its result, or refresh from it.
           if (this.#acceptsStored(stored, false))
             return { tokens: stored, source: 'store', durationMs: 0 };
-          return this.#request(stored);
+          return this.#request(stored, signal);
         }
         if (!canReauthenticate) return this.#endSession(error);
       }
@@ -593,7 +618,7 @@ export class TokenManager {
   }
 
   #assertOpen(): void {
-    if (this.#closing.signal.aborted) throw this.#closing.signal.reason;
+    if (this.#closedReason) throw this.#closedReason;
   }
 
   #emit(event: DistributiveOmit<TokenManagerEvent, 'key' | 'at'>): void {
