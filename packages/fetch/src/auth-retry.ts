@@ -69,6 +69,8 @@ export interface AuthRetryPolicy {
  *
  * @example
  * ```ts
+ * import { authRetry } from '@auth/fetch';
+ *
  * const retry = authRetry.exponential({ maxRetries: 4, baseDelayMs: 250, jitter: true });
  * ```
  */
@@ -90,6 +92,8 @@ export interface ExponentialAuthRetryOptions {
  *
  * @example
  * ```ts
+ * import { authRetry } from '@auth/fetch';
+ *
  * const retry = authRetry.when(({ attempt }) => attempt <= 2, { maxRetries: 2 });
  * ```
  */
@@ -151,6 +155,8 @@ export const authRetry = Object.freeze({
    *   delay, or a `multiplier` below 1.
    * @example
    * ```ts
+   * import { authRetry } from '@auth/fetch';
+   *
    * const retry = authRetry.exponential({ maxRetries: 4, baseDelayMs: 250, maxDelayMs: 4_000 });
    * ```
    */
@@ -184,6 +190,8 @@ export const authRetry = Object.freeze({
    * @see https://www.rfc-editor.org/rfc/rfc6750#section-3.1
    * @example
    * ```ts
+   * import { authRetry } from '@auth/fetch';
+   *
    * const retry = authRetry.when(({ response }) =>
    *   (response.headers.get('www-authenticate') ?? '').includes('invalid_token'),
    * );

@@ -105,9 +105,10 @@ export interface AuthFetchOptions extends AuthScopeOptions {
  *   request that is not idempotent.
  * @example
  * ```ts
- * import { TokenManager, tokenAuth } from '@auth/core';
+ * import { TokenManager, type TokenProvider, tokenAuth } from '@auth/core';
  * import { createAuthFetch } from '@auth/fetch';
  *
+ * declare const provider: TokenProvider; // e.g. clientCredentials(…) from @auth/oauth
  * const api = createAuthFetch({
  *   auth: tokenAuth(new TokenManager({ provider })),
  *   baseUrl: 'https://api.example.com/v1/',

@@ -74,9 +74,10 @@ const inspectSymbol = Symbol.for('nodejs.util.inspect.custom');
  *
  * @example
  * ```ts
- * import { TokenManager } from '@auth/core';
+ * import { TokenManager, type TokenProvider } from '@auth/core';
  * import { FileTokenStore } from '@auth/store-file';
  *
+ * declare const provider: TokenProvider; // e.g. deviceAuthorization(…) from @auth/oauth
  * const store = new FileTokenStore({ appName: 'my-cli', onEvent: (e) => console.warn(e.type, e.path) });
  * const manager = new TokenManager({ provider, store });
  * ```

@@ -58,10 +58,11 @@ const inspectSymbol = Symbol.for('nodejs.util.inspect.custom');
  *
  * @example
  * ```ts
- * import { TokenManager } from '@auth/core';
+ * import { TokenManager, type TokenProvider } from '@auth/core';
  * import { RedisTokenStore } from '@auth/store-redis';
  * import { Redis } from 'ioredis';
  *
+ * declare const provider: TokenProvider; // e.g. clientCredentials(…) from @auth/oauth
  * const redis = new Redis(process.env.REDIS_URL!);
  * const store = new RedisTokenStore({ redis, keyPrefix: 'billing:auth:' });
  * const manager = new TokenManager({ provider, store });
@@ -105,6 +106,9 @@ export class RedisTokenStore implements TokenStore {
    * @returns The tokens key, lock key and channel.
    * @example
    * ```ts
+   * import type { RedisTokenStore } from '@auth/store-redis';
+   *
+   * declare const store: RedisTokenStore;
    * store.keysFor('cc:https://idp/token:svc'); // { tokens: 'auth:{cc:https://idp/token:svc}:tokens', … }
    * ```
    */
@@ -121,6 +125,11 @@ export class RedisTokenStore implements TokenStore {
    *   a serialized TokenSet (`operation: 'get'`; the entry is not trusted).
    * @example
    * ```ts
+   * import type { TokenManager } from '@auth/core';
+   * import type { RedisTokenStore } from '@auth/store-redis';
+   *
+   * declare const store: RedisTokenStore;
+   * declare const manager: TokenManager;
    * const tokens = await store.get(manager.key);
    * ```
    */
@@ -139,6 +148,11 @@ export class RedisTokenStore implements TokenStore {
    * @throws {TokenStoreError} Redis failed or did not answer in time (`operation: 'set'`).
    * @example
    * ```ts
+   * import { TokenSet } from '@auth/core';
+   * import type { RedisTokenStore } from '@auth/store-redis';
+   *
+   * declare const store: RedisTokenStore;
+   * declare const body: unknown; // a token endpoint's JSON response
    * await store.set('svc', TokenSet.fromResponse(body)); // PX until it expires
    * ```
    */
@@ -164,6 +178,11 @@ export class RedisTokenStore implements TokenStore {
    * @throws {TokenStoreError} Redis failed or did not answer in time (`operation: 'delete'`).
    * @example
    * ```ts
+   * import type { TokenManager } from '@auth/core';
+   * import type { RedisTokenStore } from '@auth/store-redis';
+   *
+   * declare const store: RedisTokenStore;
+   * declare const manager: TokenManager;
    * await store.delete(manager.key); // what manager.clear() does
    * ```
    */
@@ -184,6 +203,11 @@ export class RedisTokenStore implements TokenStore {
    *   `release()` throws with `operation: 'unlock'`).
    * @example
    * ```ts
+   * import type { TokenProvider } from '@auth/core';
+   * import type { RedisTokenStore } from '@auth/store-redis';
+   *
+   * declare const store: RedisTokenStore;
+   * declare const provider: TokenProvider;
    * const lock = await store.acquireLock('svc', 30_000);
    * if (lock) {
    *   try {
@@ -229,6 +253,9 @@ export class RedisTokenStore implements TokenStore {
    *   (`operation: 'wait'`); the manager then polls instead.
    * @example
    * ```ts
+   * import type { RedisTokenStore } from '@auth/store-redis';
+   *
+   * declare const store: RedisTokenStore;
    * await store.waitForUpdate('svc', { timeoutMs: 1_000 }); // then read the store again
    * ```
    */
@@ -242,6 +269,11 @@ export class RedisTokenStore implements TokenStore {
    * through it, `waitForUpdate` rejects.
    * @example
    * ```ts
+   * import type { RedisTokenStore } from '@auth/store-redis';
+   * import type { Redis } from 'ioredis';
+   *
+   * declare const store: RedisTokenStore;
+   * declare const redis: Redis;
    * await store.close();
    * await redis.quit();
    * ```

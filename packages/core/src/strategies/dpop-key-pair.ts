@@ -81,6 +81,9 @@ export async function generateDPoPKeyPair(
  * ```ts
  * import { dpopKeyPair } from '@auth/core';
  *
+ * // The key pair every process shares, kept as JWKs in your secret store.
+ * declare const sharedPrivateJwk: JsonWebKey;
+ * declare const sharedPublicJwk: JsonWebKey;
  * const algorithm = { name: 'ECDSA', namedCurve: 'P-256' };
  * const keyPair = await dpopKeyPair({
  *   privateKey: await crypto.subtle.importKey('jwk', sharedPrivateJwk, algorithm, false, ['sign']),

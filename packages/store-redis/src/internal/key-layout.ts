@@ -3,6 +3,11 @@
  *
  * @example
  * ```ts
+ * import type { TokenManager } from '@auth/core';
+ * import type { RedisTokenStore } from '@auth/store-redis';
+ *
+ * declare const store: RedisTokenStore;
+ * declare const manager: TokenManager;
  * const { tokens } = store.keysFor(manager.key); // e.g. 'auth:{svc}:tokens', for redis-cli GET
  * ```
  */
