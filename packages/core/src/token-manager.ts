@@ -50,10 +50,12 @@ export interface TokenManagerOptions {
   /** Receives {@link TokenManagerEvent}s (no secrets in them), for logs and metrics. */
   onEvent?: (event: TokenManagerEvent) => void;
   /**
-   * Given each background renewal's promise, to keep the runtime running it after the
-   * request that started it has been answered. In a Cloudflare Worker pass `waitUntil` from
-   * `cloudflare:workers`: without it workerd cancels the renewal with that request, and the
-   * callers that wait for it wait forever. Not needed where a process outlives its requests.
+   * Given each token request's promise (background renewals included), to keep the runtime
+   * running it after the request that started it has been answered or cancelled: other
+   * requests may be waiting on it. In a Cloudflare Worker pass `waitUntil` from
+   * `cloudflare:workers`: without it workerd cancels the token request with the request that
+   * started it, and the callers that wait for it wait forever. Not needed where a process
+   * outlives its requests.
    */
   waitUntil?: (promise: Promise<unknown>) => void;
 }
@@ -317,8 +319,7 @@ export class TokenManager {
   #refreshInBackground(now: number): void {
     if (this.#flight || now < this.#nextBackgroundAttemptAt) return;
     // Success resets the backoff in #install; a failure scheduled the next attempt in #afterFailure.
-    const renewal = this.#startFlight(true).promise.catch(() => {});
-    this.#waitUntil?.(renewal);
+    this.#startFlight(true).promise.catch(() => {});
   }
 
   /**
@@ -357,6 +358,9 @@ export class TokenManager {
         }),
     };
     this.#flight = flight;
+    // Every caller may be waiting on this flight, not only the request that started it: in a
+    // Worker it must outlive that request.
+    this.#waitUntil?.(flight.promise.catch(() => {}));
     return flight;
   }
 
