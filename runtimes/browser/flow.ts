@@ -1,91 +1,35 @@
 /**
- * The flow a new user would try, run inside the browser page: bundled with the packages by
- * `bundleBrowserFlow` and called from the test through `page.evaluate`. Every function takes
- * plain data and returns plain data (what crosses into Node must be JSON), and reports an
- * error as `{ error }` instead of throwing, so the test sees its class and message.
+ * What only the browser's own tests run in the page (the shared flow is `flow/flow.mjs`,
+ * loaded with this by `flow/browser.mjs`): one call through `createAuthFetch`, and plain
+ * `fetch` to compare with. Every function takes plain data and returns plain data (what
+ * crosses into Node must be JSON), and reports an error as `{ error }` instead of throwing,
+ * so the test sees its class and message.
  */
-import {
-  AuthError,
-  type AuthStrategy,
-  apiKeyAuth,
-  basicAuth,
-  bearerAuth,
-  keyPairAuth,
-  signedKeyAuth,
-  TokenManager,
-  tokenAuth,
-} from '@auth/core';
+import { AuthError, type AuthStrategy, apiKeyAuth, bearerAuth, signedKeyAuth } from '@auth/core';
 import { createAuthFetch } from '@auth/fetch';
-import { clientCredentials } from '@auth/oauth';
 
 /** What a call to the API gave: the response, or the error it rejected with. */
 export type Outcome =
   | { status: number; type: ResponseType; redirected: boolean; url: string; body: unknown }
   | { error: { name: string; code: string | undefined; message: string } };
 
-/** The token flow's settings: where the token server and the API listen. */
-export interface TokenFlowConfig {
-  tokenUrl: string;
-  clientId: string;
-  clientSecret: string;
-  apiUrl: string;
-}
-
-/** The strategies without a token manager, by name. */
-export type StaticStrategyName = 'apiKey' | 'basic' | 'keyPair' | 'bearer';
-
-/** A call through `createAuthFetch` with one of the static strategies or `signedKeyAuth`. */
+/** A call through `createAuthFetch` with `apiKeyAuth`, `bearerAuth` or `signedKeyAuth`. */
 export interface CallConfig {
   /** The API's origin: `baseUrl`, and the only origin credentials go to. */
   apiUrl: string;
   /** The path (or absolute URL) to fetch. */
   path: string;
-  strategy: StaticStrategyName | 'signedKey';
+  strategy: 'apiKey' | 'bearer' | 'signedKey';
   init?: RequestInit;
-  /** `signedKeyAuth`'s key (a P-256 JWK) and `dateHeader`. */
-  signing?: { publicKey: string; privateKey: JsonWebKey; dateHeader?: string };
+  /** `signedKeyAuth`'s key (a P-256 JWK), with the default `dateHeader` (`Date`). */
+  signing?: { publicKey: string; privateKey: JsonWebKey };
 }
 
-/** The static credentials the test's API accepts. */
+/** The static credentials the browser's tests send. */
 export const STATIC_CREDENTIALS = {
   apiKey: 'browser-api-key',
-  basic: { username: 'browser-user', password: 'browser-password' },
-  keyPair: { publicKey: 'pk_browser', secretKey: 'sk_browser' },
   bearer: 'browser-bearer-token',
 } as const;
-
-declare global {
-  /** Exposed by the test (`page.exposeFunction`): revokes the last token the API accepted. */
-  function revokeLastToken(): Promise<void>;
-}
-
-/**
- * Client credentials → `TokenManager` → `createAuthFetch` → API, then `forceRefresh`, then a
- * token revoked behind the manager's back (401 → renewal → retry).
- *
- * @param config - Where the token server and the API listen, and the client.
- * @returns The outcome of each of the three calls.
- */
-export async function tokenFlow(config: TokenFlowConfig): Promise<Record<string, Outcome>> {
-  const manager = new TokenManager({
-    provider: clientCredentials({
-      tokenUrl: config.tokenUrl,
-      clientId: config.clientId,
-      clientSecret: config.clientSecret,
-    }),
-  });
-  const api = createAuthFetch({ auth: tokenAuth(manager), baseUrl: config.apiUrl });
-  try {
-    const first = await outcome(() => api('/first'));
-    await manager.forceRefresh();
-    const afterRefresh = await outcome(() => api('/after-refresh'));
-    await globalThis.revokeLastToken();
-    const afterRevocation = await outcome(() => api('/after-revocation'));
-    return { first, afterRefresh, afterRevocation };
-  } finally {
-    await manager.close();
-  }
-}
 
 /**
  * One call through `createAuthFetch` with the strategy named in `config`.
@@ -94,7 +38,7 @@ export async function tokenFlow(config: TokenFlowConfig): Promise<Record<string,
  * @returns The response or the error.
  */
 export async function call(config: CallConfig): Promise<Outcome> {
-  const api = createAuthFetch({ auth: await strategy(config), baseUrl: config.apiUrl });
+  const api = createAuthFetch({ auth: strategy(config), baseUrl: config.apiUrl });
   return outcome(() => api(config.path, config.init));
 }
 
@@ -109,24 +53,16 @@ export function plainFetch(url: string, init?: RequestInit): Promise<Outcome> {
   return outcome(() => fetch(url, init));
 }
 
-async function strategy(config: CallConfig): Promise<AuthStrategy> {
+function strategy(config: CallConfig): AuthStrategy {
   switch (config.strategy) {
     case 'apiKey':
       return apiKeyAuth(STATIC_CREDENTIALS.apiKey);
-    case 'basic':
-      return basicAuth(STATIC_CREDENTIALS.basic.username, STATIC_CREDENTIALS.basic.password);
-    case 'keyPair':
-      return keyPairAuth(STATIC_CREDENTIALS.keyPair);
     case 'bearer':
       return bearerAuth(STATIC_CREDENTIALS.bearer);
     case 'signedKey': {
       const signing = config.signing;
       if (signing === undefined) throw new TypeError('signedKey needs config.signing');
-      return signedKeyAuth({
-        publicKey: signing.publicKey,
-        privateKey: signing.privateKey,
-        ...(signing.dateHeader === undefined ? {} : { dateHeader: signing.dateHeader }),
-      });
+      return signedKeyAuth({ publicKey: signing.publicKey, privateKey: signing.privateKey });
     }
   }
 }

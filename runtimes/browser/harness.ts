@@ -9,7 +9,7 @@ const DEFAULT_CHROMIUM = '/usr/bin/chromium';
 
 /** A headless Chromium with one page open on the served flow. */
 export interface BrowserHarness {
-  /** The page, its `authFlow` global loaded (see `flow.ts`). */
+  /** The page, its `authFlow` global loaded (see `flow/browser.mjs`). */
   readonly page: Page;
   /** The origin the page was loaded from. */
   readonly pageOrigin: string;
@@ -18,15 +18,16 @@ export interface BrowserHarness {
 }
 
 /**
- * Bundles `flow.ts` with the packages for the browser (ESM, ES2022, the packages' `browser`
- * and `import` conditions), as a site's bundler would.
+ * Bundles `flow/browser.mjs` (the shared flow and `browser/flow.ts`) with the packages for the
+ * browser (ESM, ES2022, the packages' `browser` and `import` conditions), as a site's bundler
+ * would.
  *
  * @returns The bundle's source.
  * @throws {Error} esbuild's errors: an import the browser cannot satisfy (a `node:` module, say).
  */
 export async function bundleBrowserFlow(): Promise<string> {
   const result = await build({
-    entryPoints: [fileURLToPath(new URL('./flow.ts', import.meta.url))],
+    entryPoints: [fileURLToPath(new URL('../flow/browser.mjs', import.meta.url))],
     bundle: true,
     format: 'esm',
     platform: 'browser',

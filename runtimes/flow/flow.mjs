@@ -52,6 +52,10 @@ export async function runFlow(packages, input) {
       signedKeyAuth: signedKeyAuth({
         publicKey: input.signedKey.publicKey,
         privateKey: input.signedKey.privateKeyPem,
+        // A browser may not set `Date`: the bed then verifies the header named here.
+        ...(input.signedKey.dateHeader === undefined
+          ? {}
+          : { dateHeader: input.signedKey.dateHeader }),
       }),
     };
     const paths = {
@@ -93,5 +97,6 @@ export function runtimeName() {
   if (globalThis.Deno) return `Deno ${globalThis.Deno.version.deno}`;
   if (globalThis.Bun) return `Bun ${globalThis.Bun.version}`;
   if (globalThis.navigator?.userAgent === 'Cloudflare-Workers') return 'workerd';
+  if (globalThis.document) return globalThis.navigator.userAgent;
   return `Node ${globalThis.process.versions.node}`;
 }

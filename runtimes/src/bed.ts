@@ -23,8 +23,22 @@ export interface FlowInput {
   apiKey: string;
   basic: { username: string; password: string };
   keyPair: { publicKey: string; secretKey: string };
-  /** `privateKeyPem`: ECDSA P-256, PKCS#8 PEM. */
-  signedKey: { publicKey: string; privateKeyPem: string };
+  /**
+   * `privateKeyPem`: ECDSA P-256, PKCS#8 PEM. `dateHeader`: the header that carries the
+   * signed timestamp, when it is not `Date` (a browser may not set `Date`).
+   */
+  signedKey: { publicKey: string; privateKeyPem: string; dateHeader?: string };
+}
+
+/** Settings of {@link startRuntimeBed}. */
+export interface RuntimeBedOptions {
+  /** Answer a page of another origin (CORS) on both servers: for a browser. */
+  cors?: boolean;
+  /**
+   * The header `signedKeyAuth` puts its timestamp in, which the API verifies: `Date` unless
+   * given; a browser needs another (`X-Date`). Passed to the flow as `signedKey.dateHeader`.
+   */
+  dateHeader?: string;
 }
 
 /** One request as the bed's API saw it. */
@@ -40,6 +54,8 @@ export interface RuntimeBed {
   tokens: TokenServer;
   /** Every API request, in order of arrival. */
   readonly requests: readonly BedRequest[];
+  /** The distinct `Authorization` values sent to `/bearer/*`, in order of first use. */
+  readonly bearerCredentials: ReadonlySet<string>;
   close(): Promise<void>;
 }
 
@@ -52,10 +68,13 @@ const newKeyPair = promisify(generateKeyPair);
  * credentials, `/signed-key` a `signedKeyAuth` signature (verified with `node:crypto`).
  * `POST /revoke` with an access token as the body revokes it, so a flow can make its own
  * token stale.
+ *
+ * @param options - `cors` and `dateHeader` for a browser.
  */
-export async function startRuntimeBed(): Promise<RuntimeBed> {
+export async function startRuntimeBed(options: RuntimeBedOptions = {}): Promise<RuntimeBed> {
+  const { cors = false, dateHeader } = options;
   const { publicKey, privateKey } = await newKeyPair('ec', { namedCurve: 'P-256' });
-  const tokens = await startTokenServer({ clients: { [CLIENT.id]: CLIENT.secret } });
+  const tokens = await startTokenServer({ clients: { [CLIENT.id]: CLIENT.secret }, cors });
   const partial = {
     tokenUrl: tokens.tokenUrl,
     clientId: CLIENT.id,
@@ -66,29 +85,35 @@ export async function startRuntimeBed(): Promise<RuntimeBed> {
     signedKey: {
       publicKey: 'pk_signed',
       privateKeyPem: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+      ...(dateHeader === undefined ? {} : { dateHeader }),
     },
   };
   const requests: BedRequest[] = [];
+  const bearerCredentials = new Set<string>();
   const check = schemeChecks(partial, tokens, publicKey);
   let api: LoopbackServer;
   try {
-    api = await listenOnLoopback(async (req, res) => {
-      const body = Buffer.from(await readBody(req), 'utf8');
-      const path = req.url ?? '/';
-      const method = req.method ?? 'GET';
-      if (method === 'POST' && path === '/revoke') {
-        tokens.revoke(body.toString('utf8'));
-        requests.push({ method, path, status: 204 });
-        res.writeHead(204).end();
-        return;
-      }
-      const scheme = path.split('/')[1] ?? '';
-      const authorized = check[scheme]?.(req, body) ?? false;
-      const status = authorized ? 200 : 401;
-      requests.push({ method, path, status });
-      if (!authorized) return sendJson(res, 401, { error: 'invalid_token' });
-      sendJson(res, 200, { ok: true, scheme, bodyLength: body.length });
-    });
+    api = await listenOnLoopback(
+      async (req, res) => {
+        const body = Buffer.from(await readBody(req), 'utf8');
+        const path = req.url ?? '/';
+        const method = req.method ?? 'GET';
+        if (method === 'POST' && path === '/revoke') {
+          tokens.revoke(body.toString('utf8'));
+          requests.push({ method, path, status: 204 });
+          res.writeHead(204).end();
+          return;
+        }
+        const scheme = path.split('/')[1] ?? '';
+        if (scheme === 'bearer') bearerCredentials.add(req.headers.authorization ?? '');
+        const authorized = check[scheme]?.(req, body) ?? false;
+        const status = authorized ? 200 : 401;
+        requests.push({ method, path, status });
+        if (!authorized) return sendJson(res, 401, { error: 'invalid_token' });
+        sendJson(res, 200, { ok: true, scheme, bodyLength: body.length });
+      },
+      { cors },
+    );
   } catch (error) {
     await tokens.close();
     throw error;
@@ -97,6 +122,7 @@ export async function startRuntimeBed(): Promise<RuntimeBed> {
     input: { ...partial, apiUrl: api.url },
     tokens,
     requests,
+    bearerCredentials,
     close: async () => {
       await Promise.all([api.close(), tokens.close()]);
     },
@@ -113,7 +139,11 @@ function schemeChecks(
   const { basic, keyPair } = input;
   const basicHeader = `Basic ${Buffer.from(`${basic.username}:${basic.password}`).toString('base64')}`;
   const bearer = bearerTokenCheck(tokens.isActive);
-  const signed = secureSchemeCheck(input.signedKey.publicKey, signingKey);
+  const signed = secureSchemeCheck(
+    input.signedKey.publicKey,
+    signingKey,
+    input.signedKey.dateHeader,
+  );
   return {
     bearer: (req) => bearer(req.headers),
     'api-key': (req) => req.headers['x-api-key'] === input.apiKey,

@@ -17,8 +17,8 @@ export const PASSED_FLOW = {
 
 /**
  * Checks a flow's result against what the servers saw: every step passed, on the runtime
- * named, with three token requests (the burst's one, `forceRefresh`, the 401's renewal) and
- * one 401, the revoked token's.
+ * named, with three token requests (the burst's one, `forceRefresh`, the 401's renewal), three
+ * distinct bearer tokens at the API, and one 401, the revoked token's, retried once.
  */
 export function expectFlowPassed(result: unknown, bed: RuntimeBed, runtime: RegExp): void {
   expect(result).toMatchObject({ ...PASSED_FLOW, runtime: expect.stringMatching(runtime) });
@@ -27,6 +27,17 @@ export function expectFlowPassed(result: unknown, bed: RuntimeBed, runtime: RegE
     'refresh_token',
     'refresh_token',
   ]);
+  const bearer = bed.requests.filter((request) => request.path.startsWith('/bearer/'));
+  // The burst's four arrive in any order; what follows, in this order.
+  expect(bearer.slice(0, 4).map(({ path, status }) => [path, status])).toEqual(
+    expect.arrayContaining([1, 2, 3, 4].map((n) => [`/bearer/burst/${n}`, 200])),
+  );
+  expect(bearer.slice(4)).toEqual([
+    { method: 'GET', path: '/bearer/after-refresh', status: 200 },
+    { method: 'GET', path: '/bearer/after-revoke', status: 401 },
+    { method: 'GET', path: '/bearer/after-revoke', status: 200 },
+  ]);
+  expect(bed.bearerCredentials.size).toBe(3);
   expect(bed.requests.filter((request) => request.status === 401)).toEqual([
     { method: 'GET', path: '/bearer/after-revoke', status: 401 },
   ]);

@@ -1,26 +1,23 @@
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
-import type { IncomingHttpHeaders } from 'node:http';
 import {
-  bearerTokenCheck,
   type LoopbackServer,
   listenOnLoopback,
-  type ProtectedApi,
   secureSchemeCheck,
   sendJson,
-  startProtectedApi,
-  startTokenServer,
   startVerifyingServer,
-  type TokenServer,
   type VerifyingServer,
 } from '@auth/testing/http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CallConfig, Outcome, TokenFlowConfig } from '../browser/flow.js';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { CallConfig, Outcome } from '../browser/flow.js';
 import { STATIC_CREDENTIALS } from '../browser/flow.js';
 import { type BrowserHarness, startBrowserHarness } from '../browser/harness.js';
+import { type FlowInput, type RuntimeBed, startRuntimeBed } from '../src/bed.js';
+import { expectFlowPassed } from '../src/expect-flow.js';
 
 // The flow of the runtime matrix in headless Chromium (Debian's `chromium`, driven by
 // puppeteer-core): the packages bundled for the browser, run in a page served from one
-// loopback origin against servers on others (CORS), as a single-page app would.
+// loopback origin against servers on others (CORS), as a single-page app would. Then what
+// only a browser does: a forbidden `Date` header, and redirects it hides.
 
 /** What a redirecting server saw of a request's credentials. */
 interface SeenRequest {
@@ -75,24 +72,8 @@ function seenSince(from: { first: number; second: number }) {
 
 const mark = () => ({ first: first.requests.length, second: second.requests.length });
 
-/** The static strategies' credentials, as the API checks them. */
-function staticCredentialsAccepted(headers: IncomingHttpHeaders): boolean {
-  const { basic, keyPair } = STATIC_CREDENTIALS;
-  const basicValue = Buffer.from(`${basic.username}:${basic.password}`).toString('base64');
-  return (
-    headers['x-api-key'] === STATIC_CREDENTIALS.apiKey ||
-    headers.authorization === `Basic ${basicValue}` ||
-    headers.authorization === `Simple ${keyPair.publicKey}:${keyPair.secretKey}` ||
-    headers.authorization === `Bearer ${STATIC_CREDENTIALS.bearer}`
-  );
-}
-
 let browser: BrowserHarness;
-let tokenServer: TokenServer;
-let tokenApi: ProtectedApi;
-let staticApi: ProtectedApi;
 let signedWithDate: VerifyingServer;
-let signedWithXDate: VerifyingServer;
 let first: RedirectingServer;
 let second: RedirectingServer;
 let signingKey: { publicKey: KeyObject; privateJwk: JsonWebKey };
@@ -103,34 +84,17 @@ beforeAll(async () => {
     publicKey: pair.publicKey,
     privateJwk: pair.privateKey.export({ format: 'jwk' }) as JsonWebKey,
   };
-  tokenServer = await startTokenServer({ cors: true });
-  [tokenApi, staticApi, signedWithDate, signedWithXDate, first, second] = await Promise.all([
-    startProtectedApi({
-      cors: true,
-      authorize: bearerTokenCheck((token) => tokenServer.isActive(token)),
-    }),
-    startProtectedApi({ cors: true, authorize: staticCredentialsAccepted }),
+  [signedWithDate, first, second] = await Promise.all([
     startVerifyingServer(secureSchemeCheck('pk_signed', signingKey.publicKey), { cors: true }),
-    startVerifyingServer(secureSchemeCheck('pk_signed', signingKey.publicKey, 'X-Date'), {
-      cors: true,
-    }),
     startRedirectingServer(() => second.url),
     startRedirectingServer(() => first.url),
   ]);
   browser = await startBrowserHarness();
-  await browser.page.exposeFunction('revokeLastToken', () => {
-    const header = tokenApi.requests.at(-1)?.headers.authorization ?? '';
-    tokenServer.revoke(header.replace(/^Bearer /, ''));
-  });
 });
 
 afterAll(async () => {
   await browser?.close();
-  await Promise.all(
-    [tokenServer, tokenApi, staticApi, signedWithDate, signedWithXDate, first, second].map(
-      (server) => server?.close(),
-    ),
-  );
+  await Promise.all([signedWithDate, first, second].map((server) => server?.close()));
 });
 
 /** Runs `flow.call` in the page. */
@@ -139,67 +103,39 @@ function callInPage(config: CallConfig): Promise<Outcome> {
 }
 
 declare global {
-  /** The bundled `browser/flow.ts`, loaded by the page. */
-  var authFlow: typeof import('../browser/flow.js');
+  /** The bundled `flow/browser.mjs`, loaded by the page. */
+  var authFlow: typeof import('../browser/flow.js') & {
+    runFlow(input: FlowInput): Promise<unknown>;
+  };
 }
 
-describe('headless Chromium: the flow a new user tries', () => {
-  it('client credentials → TokenManager → createAuthFetch → API; forceRefresh; a revoked token is renewed on its 401', async () => {
-    const config: TokenFlowConfig = {
-      tokenUrl: tokenServer.tokenUrl,
-      clientId: 'test-client',
-      clientSecret: 'test-secret',
-      apiUrl: tokenApi.url,
-    };
-    const outcomes = await browser.page.evaluate((c) => globalThis.authFlow.tokenFlow(c), config);
-
-    expect(outcomes).toMatchObject({
-      first: { status: 200, body: { ok: true, path: '/first' } },
-      afterRefresh: { status: 200, body: { ok: true, path: '/after-refresh' } },
-      afterRevocation: { status: 200, body: { ok: true, path: '/after-revocation' } },
-    });
-    // The first token, the forced one, and the one after the revocation's 401.
-    expect(tokenServer.requests.map((r) => r.grantType)).toEqual([
-      'client_credentials',
-      'refresh_token',
-      'refresh_token',
-    ]);
-    const seen = tokenApi.requests.map((r) => [r.path, r.authorized]);
-    expect(seen).toEqual([
-      ['/first', true],
-      ['/after-refresh', true],
-      ['/after-revocation', false],
-      ['/after-revocation', true],
-    ]);
-    const tokens = new Set(tokenApi.requests.map((r) => r.headers.authorization));
-    expect(tokens.size).toBe(3);
+describe('headless Chromium: the flow every runtime runs', () => {
+  let bed: RuntimeBed;
+  beforeEach(async () => {
+    // The page is on another origin, and may not set `Date`: the bed answers CORS and
+    // verifies signedKeyAuth's timestamp in `X-Date`.
+    bed = await startRuntimeBed({ cors: true, dateHeader: 'X-Date' });
   });
+  afterEach(() => bed.close());
 
-  it.each(['apiKey', 'basic', 'keyPair'] as const)('%sAuth reaches the API', async (strategy) => {
-    const outcome = await callInPage({ apiUrl: staticApi.url, path: `/${strategy}`, strategy });
+  it("client credentials → TokenManager → createAuthFetch, forceRefresh, 401 recovery, and every key strategy (signedKeyAuth with dateHeader 'X-Date')", async () => {
+    const result = await browser.page.evaluate(
+      (input) => globalThis.authFlow.runFlow(input),
+      bed.input,
+    );
 
-    expect(outcome).toMatchObject({ status: 200, body: { ok: true, path: `/${strategy}` } });
+    expect(bed.input.signedKey.dateHeader).toBe('X-Date');
+    expectFlowPassed(result, bed, /HeadlessChrome\/\d+\./);
   });
 });
 
-describe('headless Chromium: signedKeyAuth and forbidden headers', () => {
-  const signed = (apiUrl: string, dateHeader?: string): CallConfig => ({
+describe('headless Chromium: signedKeyAuth and the forbidden Date header', () => {
+  const signed = (apiUrl: string): CallConfig => ({
     apiUrl,
     path: '/orders?page=2',
     strategy: 'signedKey',
     init: { method: 'POST', body: '{"item":"book"}', headers: { 'content-type': 'text/plain' } },
-    signing: {
-      publicKey: 'pk_signed',
-      privateKey: signingKey.privateJwk,
-      ...(dateHeader === undefined ? {} : { dateHeader }),
-    },
-  });
-
-  it("with dateHeader 'X-Date' the server verifies the signature", async () => {
-    const outcome = await callInPage(signed(signedWithXDate.url, 'X-Date'));
-
-    expect(outcome).toMatchObject({ status: 200, body: { verified: true } });
-    expect(signedWithXDate.requests).toMatchObject([{ target: '/orders?page=2', verified: true }]);
+    signing: { publicKey: 'pk_signed', privateKey: signingKey.privateJwk },
   });
 
   it('with the default Date header (forbidden in browsers) it rejects with an AuthenticationError naming the header, and sends nothing', async () => {
