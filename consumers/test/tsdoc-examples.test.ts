@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { publishedPackages, repoRoot } from '../src/packed-install.ts';
@@ -19,6 +19,19 @@ describe('every @example in the published packages', async () => {
       .map((example) => `${example.file}:${example.line} @example without a \`\`\`ts block`);
     expect(unfenced.join('\n')).toBe('');
     expect(examples.length).toBeGreaterThan(0);
+  });
+
+  it('are all found: every @example tag in the sources is one extracted', async () => {
+    let tags = 0;
+    for (const name of publishedPackages) {
+      const src = join(repoRoot, 'packages', name, 'src');
+      for (const file of await readdir(src, { recursive: true })) {
+        if (!file.endsWith('.ts') || file.endsWith('.test.ts')) continue;
+        tags +=
+          (await readFile(join(src, file), 'utf8')).match(/^\s*\*\s*@example\b/gm)?.length ?? 0;
+      }
+    }
+    expect(found.length).toBe(tags);
   });
 
   it('type-check, as written, against the packed packages (ESM, nodenext)', () => {

@@ -1,13 +1,22 @@
-import type { AuthRequest, AuthStrategy } from '@auth/core';
+import { type AuthRequest, type AuthStrategy, isLoopbackHost } from '@auth/core';
 import type { Hooks, OptionsInit } from 'got';
 
 /**
  * got hooks that put `auth`'s credentials on each request hop to one of `origins` (and take
  * them off a hop to any other origin), and after a 401 from one of them let the strategy
- * renew its credentials and retry once.
+ * renew its credentials and retry once. Like `createAuthFetch`, it refuses plain `http:` origins
+ * other than loopback, and strategies that sign the body (the hooks do not see it).
  */
 export function authHooks(auth: AuthStrategy, origins: readonly string[]): Partial<Hooks> {
-  const allowed = new Set(origins.map((origin) => new URL(origin).origin));
+  if (auth.signsBody) throw new TypeError('authHooks cannot sign bodies: use createAuthFetch');
+  const allowed = new Set(
+    origins.map((origin) => {
+      const url = new URL(origin);
+      if (url.protocol !== 'https:' && !isLoopbackHost(url.hostname))
+        throw new TypeError(`authHooks sends credentials over https only: ${url.origin}`);
+      return url.origin;
+    }),
+  );
   const names = new Set<string>(); // the header names the strategy sets
   const headersOf = (headers: object) =>
     new Headers(Object.entries(headers).filter((entry) => typeof entry[1] === 'string'));

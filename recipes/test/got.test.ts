@@ -35,4 +35,11 @@ describe('authHooks for got', () => {
     expect(servers.api.requestsTo('/redirect')[0]?.headers['x-api-key']).toBe('k-1');
     expect(servers.other.requestsTo('/landed')[0]?.headers['x-api-key']).toBeUndefined();
   });
+
+  it('refuses plain http to a host that is not loopback, and strategies that sign the body', () => {
+    expect(() => authHooks(apiKeyAuth('k-1'), ['http://api.example.com'])).toThrow(/https only/);
+    expect(() => authHooks(apiKeyAuth('k-1'), ['http://127.0.0.1:9'])).not.toThrow();
+    const signing = { signsBody: true, authenticate: () => ({}) };
+    expect(() => authHooks(signing, ['https://api.example.com'])).toThrow(/cannot sign bodies/);
+  });
 });

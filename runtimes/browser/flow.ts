@@ -19,7 +19,8 @@ export interface CallConfig {
   apiUrl: string;
   /** The path (or absolute URL) to fetch. */
   path: string;
-  strategy: 'apiKey' | 'bearer' | 'signedKey';
+  /** `renewingBearer`: a bearer token whose 401s count as renewals (see {@link renewalCount}). */
+  strategy: 'apiKey' | 'bearer' | 'renewingBearer' | 'signedKey';
   init?: RequestInit;
   /** `signedKeyAuth`'s key (a P-256 JWK), with the default `dateHeader` (`Date`). */
   signing?: { publicKey: string; privateKey: JsonWebKey };
@@ -42,6 +43,13 @@ export async function call(config: CallConfig): Promise<Outcome> {
   return outcome(() => api(config.path, config.init));
 }
 
+let renewals = 0;
+
+/** How many 401s the `renewingBearer` strategy was asked to renew after, in this page. */
+export function renewalCount(): number {
+  return renewals;
+}
+
 /**
  * Plain `fetch`, for comparison with what the adapter does.
  *
@@ -59,6 +67,14 @@ function strategy(config: CallConfig): AuthStrategy {
       return apiKeyAuth(STATIC_CREDENTIALS.apiKey);
     case 'bearer':
       return bearerAuth(STATIC_CREDENTIALS.bearer);
+    case 'renewingBearer':
+      return {
+        authenticate: () => ({ Authorization: `Bearer ${STATIC_CREDENTIALS.bearer}` }),
+        onUnauthorized: async () => {
+          renewals += 1;
+          return true;
+        },
+      };
     case 'signedKey': {
       const signing = config.signing;
       if (signing === undefined) throw new TypeError('signedKey needs config.signing');

@@ -54,6 +54,8 @@ async function startRedirectingServer(other: () => string): Promise<RedirectingS
       };
       if (path === '/to-same') return redirect(302, '/final');
       if (path === '/to-other') return redirect(302, `${other()}/final`);
+      if (path === '/to-other-denied') return redirect(302, `${other()}/denied`);
+      if (path === '/denied') return sendJson(res, 401, seen);
       if (path === '/post-303') return redirect(303, '/final');
       sendJson(res, 200, seen);
     },
@@ -187,6 +189,26 @@ describe('headless Chromium: redirects, which the browser hides from redirect: m
       url: `${second.url}/final`,
       body: { path: '/final', authorization: false },
     });
+  });
+
+  it('a 401 from the origin a redirect led to is not charged to the credentials: no renewal, no resend', async () => {
+    const before = mark();
+    const renewalsBefore = await browser.page.evaluate(() => globalThis.authFlow.renewalCount());
+    const outcome = await callInPage({
+      apiUrl: first.url,
+      path: '/to-other-denied',
+      strategy: 'renewingBearer',
+    });
+
+    expect(outcome).toMatchObject({ status: 401, url: `${second.url}/denied` });
+    expect(await browser.page.evaluate(() => globalThis.authFlow.renewalCount())).toBe(
+      renewalsBefore,
+    );
+    expect(seenSince(before)).toEqual([
+      ['first', 'GET', '/to-other-denied'],
+      ['first', 'GET', '/to-other-denied'],
+      ['second', 'GET', '/denied'],
+    ]);
   });
 
   it.each([

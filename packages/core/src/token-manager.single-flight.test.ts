@@ -52,6 +52,37 @@ describe('TokenManager: single flight', () => {
   });
 });
 
+describe('TokenManager.close() with requests in flight', () => {
+  const closedError = (error: unknown) =>
+    AuthError.isInstance(error) && error.code === 'manager_closed';
+
+  it('rejects the callers waiting on a token request, even when the provider ignores the abort', async () => {
+    const clock = testClock();
+    const { provider, state } = scriptedProvider({ clock });
+    const gate = deferred();
+    state.gate = gate.promise;
+    const manager = new TokenManager({ provider, now: clock.now });
+    const callers = [manager.getToken(), manager.getToken()].map((call) =>
+      call.catch((error: unknown) => error),
+    );
+    await Promise.resolve();
+    await manager.close();
+    gate.resolve();
+    for (const outcome of await Promise.all(callers)) expect(closedError(outcome)).toBe(true);
+    expect(closedError(await manager.getToken().catch((error: unknown) => error))).toBe(true);
+  });
+
+  it('makes no token request once closed, even for a call made just before', async () => {
+    const clock = testClock();
+    const { provider, state } = scriptedProvider({ clock });
+    const manager = new TokenManager({ provider, now: clock.now });
+    const forced = manager.forceRefresh().catch((error: unknown) => error);
+    await manager.close();
+    expect(closedError(await forced)).toBe(true);
+    expect(state.fetches).toBe(0);
+  });
+});
+
 describe('TokenManager.peekToken', () => {
   it('returns nothing on a cold manager, then the servable token without a promise', async () => {
     const clock = testClock(0);

@@ -258,7 +258,12 @@ export class TokenManager {
   /** Stops the manager: aborts its token requests in flight (their callers reject); later calls reject with code `manager_closed`. */
   async close(): Promise<void> {
     this.#closedReason ??= new AuthError('the token manager was closed', 'manager_closed');
-    this.#flight?.controller.abort(this.#closedReason);
+    try {
+      this.#flight?.controller.abort(this.#closedReason);
+    } catch {
+      // workerd refuses to abort a controller made by another request: the flight's own checks
+      // (below, in #startFlight and #obtain) refuse its result instead.
+    }
   }
 
   /** A status summary without secrets: key, provider settings, store and expiry. */
@@ -328,6 +333,7 @@ export class TokenManager {
    * flight is not started: the caller gets the held error without a request.
    */
   #join(): Promise<TokenSet> {
+    if (this.#closedReason) return Promise.reject(this.#closedReason);
     let flight = this.#flight;
     if (!flight) {
       const held = this.#failureHold.held(this.#now());
@@ -352,6 +358,11 @@ export class TokenManager {
       background,
       controller,
       promise: this.#obtain(background, controller.signal)
+        .then((tokens) => {
+          // A token that arrives after close() is not served (the provider may not heed the abort).
+          this.#assertOpen();
+          return tokens;
+        })
         .catch((error: unknown) => this.#afterFailure(error, background))
         .finally(() => {
           if (this.#flight === flight) this.#flight = undefined;
@@ -420,6 +431,7 @@ export class TokenManager {
     const stored = await this.#store.get();
     if (accept(stored))
       return this.#install({ tokens: stored, source: 'store', durationMs: 0 }, background);
+    this.#assertOpen();
     const outcome = await this.#store.lockOrWait(this.#lockTtlMs, accept, signal);
     if (outcome.kind === 'adopted' || outcome.kind === 'gave-up') {
       this.#emit({ type: 'lock-waited', adopted: outcome.kind === 'adopted' });
@@ -435,6 +447,7 @@ export class TokenManager {
       }
       let obtained: Obtained;
       try {
+        this.#assertOpen();
         obtained = await this.#requestWithRetry(
           newestWithRefreshToken(latest, this.#tokens),
           background,

@@ -135,10 +135,20 @@ export function createAuthFetch(options: AuthFetchOptions): FetchFunction {
       const sent = hop.target.covered ? await withCredentials(policy, hop) : undefined;
       const init = fetchInit(hop, sent?.headers ?? hop.headers);
       let response = await send(hop.target.href, init);
-      if (response.type === 'opaqueredirect' && hop.redirect !== 'manual')
+      // Where the answer came from: after the browser followed a redirect, maybe another
+      // origin, whose 401 says nothing about the credentials (they never went there).
+      let answeredBy = hop.target.origin;
+      if (response.type === 'opaqueredirect' && hop.redirect !== 'manual') {
         response = await followOpaqueRedirect(send, hop, init, sent);
+        answeredBy = originOf(response.url);
+      }
       const status = response.status;
-      if (status === 401 && sent?.retryable && policy.mayRetry(retries + 1)) {
+      if (
+        status === 401 &&
+        sent?.retryable &&
+        answeredBy === hop.target.origin &&
+        policy.mayRetry(retries + 1)
+      ) {
         const request = sentRequest(hop, sent.headers);
         if (await shouldRetry(policy, retries + 1, request, response, hop.signal)) {
           retries++;
@@ -274,5 +284,14 @@ function parseBaseUrl(baseUrl: string | URL | undefined): URL | undefined {
     return new URL(String(baseUrl));
   } catch {
     throw new TypeError('baseUrl must be an absolute URL such as https://api.example.com/');
+  }
+}
+
+/** The origin of a response URL, or `''` when there is none (a response of unknown origin). */
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return '';
   }
 }

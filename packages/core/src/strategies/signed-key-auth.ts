@@ -58,8 +58,14 @@ export function signedKeyAuth(options: SignedKeyAuthOptions): AuthStrategy {
   if (typeof publicKey !== 'string' || !isVisibleAscii(publicKey) || publicKey.includes(':')) {
     throw new TypeError('signedKeyAuth publicKey must be non-empty visible ASCII without ":"');
   }
-  if (typeof dateHeader !== 'string' || !isHeaderToken(dateHeader))
-    throw new TypeError('signedKeyAuth dateHeader must be a header name such as "X-Date"');
+  if (
+    typeof dateHeader !== 'string' ||
+    !isHeaderToken(dateHeader) ||
+    dateHeader.toLowerCase() === 'authorization'
+  )
+    throw new TypeError(
+      'signedKeyAuth dateHeader must be a header name such as "X-Date", not Authorization (which carries the signature)',
+    );
   const loadKey = signingKeyLoader(options.privateKey, 'ecdsa-p256-sha256');
   const summary = () => ({ type: 'signed-key', publicKey, privateKey: 'set', dateHeader });
   return {

@@ -138,6 +138,11 @@ describe('signedKeyAuth', () => {
     expect(() => signedKeyAuth({ publicKey: 'pk', privateKey: pem, dateHeader: 'X Date' })).toThrow(
       /dateHeader/,
     );
+    for (const dateHeader of ['Authorization', 'authorization'])
+      expect(
+        () => signedKeyAuth({ publicKey: 'pk', privateKey: pem, dateHeader }),
+        dateHeader,
+      ).toThrow(/not Authorization/);
   });
 
   it('says it signs the body, rejects unusable keys, and prints no key', () => {

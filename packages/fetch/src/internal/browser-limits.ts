@@ -17,7 +17,11 @@ export function droppedHeader(names: Iterable<string>): string | undefined {
     const key = name.toLowerCase();
     let survives = kept.get(key);
     if (survives === undefined) {
-      survives = new Request('http://localhost/', { headers: [[name, 'x']] }).headers.has(name);
+      // Without a global Request (a fetch brought by the caller, an old runtime) nothing
+      // filters headers: they are all kept.
+      survives =
+        typeof Request === 'undefined' ||
+        new Request('http://localhost/', { headers: [[name, 'x']] }).headers.has(name);
       kept.set(key, survives);
     }
     if (!survives) return name;
