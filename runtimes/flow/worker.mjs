@@ -43,6 +43,17 @@ export default {
       return Response.json({ clockOffsetMs });
     }
     if (pathname === '/events') return Response.json(events);
+    if (pathname === '/close') {
+      // Closing the shared manager from another request than the one whose token request is
+      // in flight.
+      try {
+        await manager.close();
+        await manager.getToken();
+        return Response.json({ closed: true, afterClose: 'served' });
+      } catch (error) {
+        return Response.json({ closed: true, afterClose: error.code ?? error.message });
+      }
+    }
     if (pathname === '/force-refresh') {
       // A token request made in a later request than the one that made the first.
       const tokens = await manager.forceRefresh();

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type RuntimeBed, startRuntimeBed } from '../src/bed.js';
 import { expectFlowPassed } from '../src/expect-flow.js';
 import { type RunningWorker, startFlowWorker } from '../src/workerd.js';
@@ -67,6 +67,17 @@ describe('workerd (miniflare)', () => {
       { type: 'token-fetched', background: false },
       { type: 'token-refreshed', background: true },
     ]);
+  });
+
+  it('closes the shared manager from another request than the one whose token request is in flight', async () => {
+    worker = await startFlowWorker(bed.input);
+    bed.tokens.failNext({ kind: 'hang' });
+    const waiting = worker.fetch('/shared/waits').catch((error: unknown) => error);
+    await vi.waitFor(() => expect(bed.tokens.requestCount).toBe(1), { timeout: 30_000 });
+    const closing = await worker.fetch('/close');
+    expect(closing.status).toBe(200);
+    expect(await closing.json()).toEqual({ closed: true, afterClose: 'manager_closed' });
+    void waiting; // its token request hangs until the bed closes; it is never served a token
   });
 
   it('runs the whole flow', async () => {
