@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runProcess } from '@auth/testing/process';
 import type { FlowInput } from './bed.js';
 
 /** The package's root; the flow resolves `@auth/*` from its `node_modules`. */
@@ -84,22 +84,9 @@ export const deno: FlowProgram = {
  */
 export async function runFlowProgram(program: FlowProgram, input: FlowInput): Promise<unknown> {
   const { file, args } = program.command(input);
-  const child = spawn(file, args, {
+  const { code, stdout, stderr } = await runProcess(file, args, {
     cwd: runtimesRoot,
     env: { ...process.env, NO_COLOR: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-    stdout += chunk;
-  });
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr += chunk;
-  });
-  const code = await new Promise<number | null>((resolve, reject) => {
-    child.once('error', reject);
-    child.once('close', resolve);
   });
   const last = stdout.trim().split('\n').at(-1) ?? '';
   if (code !== 0 || !last.startsWith('{'))

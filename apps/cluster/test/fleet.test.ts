@@ -1,17 +1,11 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type ProcessRun, runProcess } from '@auth/testing/process';
 import { describe, expect, it } from 'vitest';
 
 const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 interface Summary {
   workers: number;
@@ -27,27 +21,12 @@ interface Summary {
 function runApp(
   args: string[],
   env: Record<string, string | undefined> = process.env,
-): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [MAIN, ...args], {
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-    });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      stderr += chunk;
-    });
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
+): Promise<ProcessRun> {
+  return runProcess(process.execPath, [MAIN, ...args], { env });
 }
 
 /** The machine-readable last line of the output. */
-function summaryOf(run: Run): Summary {
+function summaryOf(run: ProcessRun): Summary {
   const lines = run.stdout.trim().split('\n');
   return JSON.parse(lines[lines.length - 1]!) as Summary;
 }
