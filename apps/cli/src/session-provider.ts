@@ -34,7 +34,7 @@ export function sessionProvider(
   if (refreshToken) {
     return buildProvider(
       { ...pickSettings(settings, (spec) => spec.client), grant: 'refresh_token' },
-      { env: { AUTH_REFRESH_TOKEN: refreshToken } },
+      { refreshToken },
     );
   }
   return loginRequired(record);

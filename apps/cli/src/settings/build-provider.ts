@@ -1,16 +1,18 @@
 import type { TokenProvider } from '@auth/core';
-import { type ProviderConfigHooks, providerFromEnv } from '@auth/oauth';
+import { type ProviderConfig, type ProviderConfigHooks, providerFromConfig } from '@auth/oauth';
 import { CliError, EXIT_CODES } from '../errors.js';
-import { ENV_PREFIX, SETTING_SPECS, type Settings, toEnvironment } from './setting-specs.js';
+import { providerConfig } from './resolve-settings.js';
+import { ENV_PREFIX, SETTING_SPECS, type Settings } from './setting-specs.js';
 
 /**
- * Builds the provider through `providerFromEnv`, from the merged settings spelled as
- * `AUTH_*` variables, so its errors name the variables.
+ * Builds the provider through `providerFromConfig`, whose errors name each setting the way
+ * the CLI takes it: `--client-id/AUTH_CLIENT_ID`, or `AUTH_CLIENT_SECRET` for a setting
+ * without a flag.
  *
  * @param settings - Merged settings (with `grant`).
- * @param extra - Further variables (e.g. `AUTH_REFRESH_TOKEN`) and the `onUserCode` hook.
+ * @param extra - The refresh token to start from (`refresh_token`) and the `onUserCode` hook.
  * @returns The provider.
- * @throws {CliError} (usage) A missing or conflicting setting, named in the message.
+ * @throws {CliError} (usage) A missing, conflicting or malformed setting, named in the message.
  * @example
  * ```ts
  * const provider = buildProvider({ ...settings, grant: 'client_credentials' });
@@ -18,29 +20,33 @@ import { ENV_PREFIX, SETTING_SPECS, type Settings, toEnvironment } from './setti
  */
 export function buildProvider(
   settings: Settings,
-  extra: { env?: Record<string, string>; onUserCode?: ProviderConfigHooks['onUserCode'] } = {},
+  extra: { refreshToken?: string; onUserCode?: ProviderConfigHooks['onUserCode'] } = {},
 ): TokenProvider {
   try {
-    return providerFromEnv(
-      { ...toEnvironment(settings), ...extra.env },
-      { onUserCode: extra.onUserCode },
+    const config = providerConfig(settings);
+    if (
+      config.timeoutMs !== undefined &&
+      !(Number.isFinite(config.timeoutMs) && config.timeoutMs > 0)
+    )
+      throw new TypeError(`${settingName('timeoutMs')} must be a positive number of milliseconds`);
+    return providerFromConfig(
+      { ...config, refreshToken: extra.refreshToken },
+      { onUserCode: extra.onUserCode, settingName },
     );
   } catch (error) {
     if (!(error instanceof TypeError)) throw error;
     throw new CliError(
-      `${withFlags(error.message)}. Give settings as flags, AUTH_* variables or in the config file (see \`auth-cli login --help\`)`,
+      `${error.message}. Give settings as flags, AUTH_* variables or in the config file (see \`auth-cli login --help\`)`,
       EXIT_CODES.usage,
       { cause: error },
     );
   }
 }
 
-/** Names the flag beside each variable the message mentions: `AUTH_CLIENT_ID` → `--client-id/AUTH_CLIENT_ID`. */
-function withFlags(message: string): string {
-  return message.replace(/\bAUTH_[A-Z_]+\b/g, (variable) => {
-    const spec = SETTING_SPECS.find(
-      (candidate) => `${ENV_PREFIX}${candidate.variable}` === variable,
-    );
-    return spec?.flag ? `--${spec.flag}/${variable}` : variable;
-  });
+/** A setting as the CLI takes it: `--client-id/AUTH_CLIENT_ID`, `AUTH_CLIENT_SECRET`; else its config name (`refreshToken`, never asked of the user). */
+function settingName(setting: keyof ProviderConfig): string {
+  const spec = SETTING_SPECS.find((candidate) => candidate.name === setting);
+  if (!spec) return setting;
+  const variable = `${ENV_PREFIX}${spec.variable}`;
+  return spec.flag ? `--${spec.flag}/${variable}` : variable;
 }

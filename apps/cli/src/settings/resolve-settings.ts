@@ -1,4 +1,4 @@
-import type { RevokeTokenOptions } from '@auth/oauth';
+import type { ProviderConfig, RevokeTokenOptions } from '@auth/oauth';
 import { readConfigFile } from './config-file.js';
 import { type Settings, settingsFromEnv } from './setting-specs.js';
 
@@ -37,28 +37,53 @@ export async function resolveSettings(sources: SettingSources): Promise<Settings
 }
 
 /**
+ * The settings as `@auth/oauth`'s `ProviderConfig`: numbers and booleans parsed, `\n` in
+ * `privateKey` made a newline. A `timeoutMs` that is not a number stays `NaN`, for the
+ * caller to refuse or ignore.
+ *
+ * @param settings - Merged settings.
+ * @returns The config, without `revocationUrl` (not a provider setting).
+ * @example
+ * ```ts
+ * const provider = providerFromConfig(providerConfig(settings));
+ * ```
+ */
+export function providerConfig(settings: Settings): ProviderConfig {
+  const { revocationUrl: _, timeoutMs, allowInsecureHttp, ...text } = settings;
+  return {
+    ...text,
+    grant: text.grant as ProviderConfig['grant'],
+    authMethod: text.authMethod as ProviderConfig['authMethod'],
+    signingAlgorithm: text.signingAlgorithm as ProviderConfig['signingAlgorithm'],
+    privateKey: text.privateKey?.replace(/\\n/g, '\n'),
+    timeoutMs: timeoutMs === undefined ? undefined : Number(timeoutMs),
+    allowInsecureHttp: allowInsecureHttp === undefined ? undefined : allowInsecureHttp === 'true',
+  };
+}
+
+/**
  * The endpoint and client settings as `@auth/oauth` options, for `revokeToken`.
  *
  * @param settings - Merged settings.
- * @returns Options without `token`.
+ * @returns Options without `token`; a `timeoutMs` that is not a number is left out.
  * @example
  * ```ts
  * await revokeToken({ ...clientOptions(settings), token, tokenTypeHint: 'refresh_token' });
  * ```
  */
 export function clientOptions(settings: Settings): Omit<RevokeTokenOptions, 'token'> {
-  const timeoutMs = settings.timeoutMs === undefined ? undefined : Number(settings.timeoutMs);
+  const config = providerConfig(settings);
   return {
-    issuer: settings.issuer,
-    tokenUrl: settings.tokenUrl,
+    issuer: config.issuer,
+    tokenUrl: config.tokenUrl,
     revocationUrl: settings.revocationUrl,
-    clientId: settings.clientId ?? '',
-    clientSecret: settings.clientSecret,
-    authMethod: settings.authMethod as RevokeTokenOptions['authMethod'],
-    privateKey: settings.privateKey?.replace(/\\n/g, '\n'),
-    keyId: settings.keyId,
-    signingAlgorithm: settings.signingAlgorithm as RevokeTokenOptions['signingAlgorithm'],
-    timeoutMs: Number.isFinite(timeoutMs) ? timeoutMs : undefined,
-    allowInsecureHttp: settings.allowInsecureHttp === 'true',
+    clientId: config.clientId ?? '',
+    clientSecret: config.clientSecret,
+    authMethod: config.authMethod,
+    privateKey: config.privateKey,
+    keyId: config.keyId,
+    signingAlgorithm: config.signingAlgorithm,
+    timeoutMs: Number.isFinite(config.timeoutMs) ? config.timeoutMs : undefined,
+    allowInsecureHttp: config.allowInsecureHttp === true,
   };
 }

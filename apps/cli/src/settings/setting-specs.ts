@@ -27,7 +27,7 @@ export type Settings = Partial<Record<SettingName, string>>;
 export interface SettingSpec {
   /** The config file name. */
   name: SettingName;
-  /** The environment variable, after the `AUTH_` prefix (as `providerFromEnv` reads it). */
+  /** The environment variable, after the `AUTH_` prefix. */
   variable: string;
   /** The command-line flag, without `--`. Secrets have none (flags show in `ps`), except the one-time `totp`. */
   flag?: string;
@@ -133,25 +133,6 @@ export function settingsFromEnv(env: Readonly<Record<string, string | undefined>
     if (value !== undefined && value !== '') settings[spec.name] = value;
   }
   return settings;
-}
-
-/**
- * The same settings as environment variables, for `providerFromEnv`.
- *
- * @param settings - Settings by name.
- * @returns `{ AUTH_ISSUER: …, … }`.
- * @example
- * ```ts
- * providerFromEnv(toEnvironment(settings), { onUserCode });
- * ```
- */
-export function toEnvironment(settings: Settings): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const spec of SETTING_SPECS) {
-    const value = settings[spec.name];
-    if (value !== undefined) env[`${ENV_PREFIX}${spec.variable}`] = value;
-  }
-  return env;
 }
 
 /**
