@@ -157,14 +157,14 @@ export function authorizationCode(options: AuthorizationCodeOptions): TokenProvi
       redirectUri: flow.redirectUri,
       scope,
     },
-    fetchToken: async (signal) => {
+    fetchToken: async ({ signal } = {}) => {
       const request = await flow.start(signal);
       const callback = await runInteraction('authorize', signal, () =>
         options.authorize({ url: request.url, signal }),
       );
       return flow.exchange(request, callback, signal);
     },
-    refreshToken: (current, signal) => client.refresh(current.refreshToken, signal),
+    refreshToken: (current, { signal } = {}) => client.refresh(current.refreshToken, signal),
   });
 }
 
