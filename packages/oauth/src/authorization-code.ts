@@ -42,6 +42,11 @@ export interface AuthorizationRequest {
 /**
  * Builds an authorization URL with PKCE (S256, RFC 7636 §4.2) and a random `state`.
  *
+ * Calls with the same options object share one token client: the issuer is discovered
+ * once for them, not once per call, so pass the object that builds the request to
+ * {@link exchangeAuthorizationCode} too. The settings are read at the first call with an
+ * object; to change one, pass a new object.
+ *
  * @param options - Client, endpoint and redirect settings.
  * @returns The URL and what {@link exchangeAuthorizationCode} needs.
  * @throws {TypeError} Missing settings, or no authorization endpoint.
@@ -63,7 +68,7 @@ export async function createAuthorizationRequest(
   options: AuthorizationCodeClientOptions,
   signal?: AbortSignal,
 ): Promise<AuthorizationRequest> {
-  return new AuthorizationCodeFlow(options).start(signal);
+  return flowOf(options).start(signal);
 }
 
 /**
@@ -72,7 +77,8 @@ export async function createAuthorizationRequest(
  * not match, a missing `code` or an `iss` of another issuer (RFC 9207) become
  * {@link TokenResponseError}.
  *
- * @param options - The same client settings that built the request.
+ * @param options - The same client settings that built the request: the same object, so the
+ *   exchange reuses its token client and discovered metadata (see {@link createAuthorizationRequest}).
  * @param request - What {@link createAuthorizationRequest} returned.
  * @param callbackUrl - The URL the browser was redirected to.
  * @returns The tokens.
@@ -98,7 +104,22 @@ export async function exchangeAuthorizationCode(
   callbackUrl: string | URL,
   signal?: AbortSignal,
 ): Promise<TokenSet> {
-  return new AuthorizationCodeFlow(options).exchange(request, callbackUrl, signal);
+  return flowOf(options).exchange(request, callbackUrl, signal);
+}
+
+/**
+ * The flow of each options object the helpers were given, held weakly: its token client,
+ * discovered metadata and DPoP nonce serve every later call with the same object.
+ */
+const flows = new WeakMap<AuthorizationCodeClientOptions, AuthorizationCodeFlow>();
+
+function flowOf(options: AuthorizationCodeClientOptions): AuthorizationCodeFlow {
+  let flow = flows.get(options);
+  if (!flow) {
+    flow = new AuthorizationCodeFlow(options);
+    flows.set(options, flow);
+  }
+  return flow;
 }
 
 /** Options of {@link authorizationCode}. */
@@ -157,14 +178,14 @@ export function authorizationCode(options: AuthorizationCodeOptions): TokenProvi
       redirectUri: flow.redirectUri,
       scope,
     },
-    fetchToken: async (signal) => {
+    fetchToken: async ({ signal } = {}) => {
       const request = await flow.start(signal);
       const callback = await runInteraction('authorize', signal, () =>
         options.authorize({ url: request.url, signal }),
       );
       return flow.exchange(request, callback, signal);
     },
-    refreshToken: (current, signal) => client.refresh(current.refreshToken, signal),
+    refreshToken: (current, { signal } = {}) => client.refresh(current.refreshToken, signal),
   });
 }
 

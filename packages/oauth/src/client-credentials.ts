@@ -68,7 +68,7 @@ export function clientCredentials(options: ClientCredentialsOptions): TokenProvi
       audience: options.audience,
       resource: resource.join(' ') || undefined,
     },
-    fetchToken: (signal) => client.grant('client_credentials', params, signal),
-    refreshToken: (current, signal) => client.refresh(current.refreshToken, signal),
+    fetchToken: ({ signal } = {}) => client.grant('client_credentials', params, signal),
+    refreshToken: (current, { signal } = {}) => client.refresh(current.refreshToken, signal),
   });
 }

@@ -84,8 +84,8 @@ export function deviceAuthorization(options: DeviceAuthorizationOptions): TokenP
     canReauthenticate: true,
     interactive: true,
     description: { type: 'device_code', ...client.describe(), scope },
-    fetchToken: (signal) => runDeviceFlow(client, scope, options.onUserCode, signal),
-    refreshToken: (current, signal) => client.refresh(current.refreshToken, signal),
+    fetchToken: ({ signal } = {}) => runDeviceFlow(client, scope, options.onUserCode, signal),
+    refreshToken: (current, { signal } = {}) => client.refresh(current.refreshToken, signal),
   });
 }
 

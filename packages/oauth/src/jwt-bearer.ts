@@ -68,12 +68,12 @@ export function jwtBearer(options: JwtBearerOptions): TokenProvider {
       scope,
       audience: options.audience,
     },
-    fetchToken: async (signal) =>
+    fetchToken: async ({ signal } = {}) =>
       client.grant(
         JWT_BEARER_GRANT,
         { assertion: await read(options.assertion), scope, audience: options.audience, resource },
         signal,
       ),
-    refreshToken: (current, signal) => client.refresh(current.refreshToken, signal),
+    refreshToken: (current, { signal } = {}) => client.refresh(current.refreshToken, signal),
   });
 }

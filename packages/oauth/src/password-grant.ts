@@ -67,10 +67,10 @@ export function passwordGrant(options: PasswordGrantOptions): TokenProvider {
       totp: presence(totp),
       scope,
     },
-    fetchToken: async (signal) => {
+    fetchToken: async ({ signal } = {}) => {
       const code = typeof totp === 'function' ? await totp() : totp;
       return client.grant('password', { username, password, totp: code, scope }, signal);
     },
-    refreshToken: (current, signal) => client.refresh(current.refreshToken, signal),
+    refreshToken: (current, { signal } = {}) => client.refresh(current.refreshToken, signal),
   });
 }

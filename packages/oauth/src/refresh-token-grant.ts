@@ -78,7 +78,7 @@ export function refreshTokenGrant(options: RefreshTokenGrantOptions): TokenProvi
       refreshToken: 'set',
       scope,
     },
-    fetchToken: async (signal) => {
+    fetchToken: async ({ signal } = {}) => {
       // The handed-in pair serves the first fetch only: later fetches (after clear(), or in
       // a process that finds no stored token) redeem the refresh token.
       const first = handedIn;
@@ -86,7 +86,7 @@ export function refreshTokenGrant(options: RefreshTokenGrantOptions): TokenProvi
       if (first?.isAccessValid(0, client.now())) return first;
       return request(refreshToken, signal);
     },
-    refreshToken: (current, signal) => {
+    refreshToken: (current, { signal } = {}) => {
       if (!current.refreshToken)
         throw new TypeError('refresh needs a token set with a refresh token');
       return request(current.refreshToken, signal);

@@ -84,7 +84,7 @@ export function tokenExchange(options: TokenExchangeOptions): TokenProvider {
       resource: resource.join(' ') || undefined,
       scope,
     },
-    fetchToken: async (signal) => {
+    fetchToken: async ({ signal } = {}) => {
       const subject = await read(subjectToken);
       const actor = actorToken === undefined ? undefined : await read(actorToken);
       return client.grant(
@@ -103,7 +103,7 @@ export function tokenExchange(options: TokenExchangeOptions): TokenProvider {
         signal,
       );
     },
-    refreshToken: (current, signal) => client.refresh(current.refreshToken, signal),
+    refreshToken: (current, { signal } = {}) => client.refresh(current.refreshToken, signal),
   });
 }
 

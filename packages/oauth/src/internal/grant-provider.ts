@@ -12,13 +12,17 @@ export interface GrantParts {
   interactive?: boolean;
   /** Settings with secrets already reduced to `'set'`/`'not set'`. */
   description: ProviderDescription;
-  fetchToken(signal: AbortSignal | undefined): Promise<TokenSet>;
-  refreshToken?(current: TokenSet, signal: AbortSignal | undefined): Promise<TokenSet>;
+  /** The provider's `fetchToken`: gets the caller's options as they were passed. */
+  fetchToken: (options?: TokenRequestOptions) => Promise<TokenSet>;
+  /** The provider's `refreshToken`: gets the caller's options as they were passed. */
+  refreshToken?: (current: TokenSet, options?: TokenRequestOptions) => Promise<TokenSet>;
 }
 
 /**
  * Wraps a grant as a {@link TokenProvider} whose secrets live only in closures:
  * `describe()`, `JSON.stringify` and `util.inspect` show the description and nothing else.
+ * `fetchToken` and `refreshToken` are the grant's own: they get the caller's
+ * {@link TokenRequestOptions} unchanged.
  *
  * @param parts - The grant.
  * @returns The frozen provider.
@@ -30,14 +34,13 @@ export function grantProvider(parts: GrantParts): TokenProvider {
     cacheKey: parts.cacheKey,
     canReauthenticate: parts.canReauthenticate,
     ...(parts.interactive ? { interactive: true } : {}),
-    fetchToken: (options?: TokenRequestOptions) => parts.fetchToken(options?.signal),
+    fetchToken: parts.fetchToken,
     describe,
     toJSON: describe,
     toString: () => `${parts.name}(${parts.cacheKey})`,
     [inspectSymbol]: () => `${parts.name}(${JSON.stringify(description)})`,
   };
-  const refresh = parts.refreshToken;
-  if (refresh) provider.refreshToken = (current, options) => refresh(current, options?.signal);
+  if (parts.refreshToken) provider.refreshToken = parts.refreshToken;
   return Object.freeze(provider);
 }
 

@@ -3,6 +3,7 @@ import {
   TokenEndpointError,
   type TokenManager,
   type TokenProvider,
+  type TokenRequestOptions,
   type TokenSet,
 } from '@auth/core';
 import { grantProvider } from '../internal/grant-provider.js';
@@ -28,14 +29,15 @@ export function stepProvider(
   cacheKey: string,
   managers: StepManagers,
 ): TokenProvider {
-  const run = async (signal: AbortSignal | undefined): Promise<TokenSet> => {
+  const run = async (options: TokenRequestOptions = {}): Promise<TokenSet> => {
+    const { signal } = options;
     const context = await dependencyTokens(step, managers, { signal });
     try {
-      return await step.run(context, { signal });
+      return await step.run(context, options);
     } catch (error) {
       if (step.dependsOn.length === 0 || !isRefusal(error)) throw error;
       const renewed = await dependencyTokens(step, managers, { signal, rejected: context });
-      return step.run(renewed, { signal });
+      return step.run(renewed, options);
     }
   };
   return grantProvider({

@@ -130,6 +130,6 @@ export function tokenPipeline(options: TokenPipelineOptions): TokenProvider {
     cacheKey: lastStep.cacheKey,
     canReauthenticate: true,
     description,
-    fetchToken: (signal) => lastStep.fetchToken({ signal }),
+    fetchToken: (options) => lastStep.fetchToken(options),
   });
 }

@@ -3,6 +3,7 @@ import { startTokenServer } from '@auth/testing/http';
 import { type OidcTestBed, startOidcProvider } from '@auth/testing/oidc';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
+  type AuthorizationCodeClientOptions,
   authorizationCode,
   createAuthorizationRequest,
   type DeviceUserCode,
@@ -168,6 +169,29 @@ describe('authorization code + PKCE with a loopback receiver', () => {
     await expect(exchangeAuthorizationCode(options, request, denied)).rejects.toMatchObject({
       error: 'access_denied',
     });
+  });
+
+  it('one login (create, then exchange with the same options) discovers the issuer once', async () => {
+    const discoveries: string[] = [];
+    const options: AuthorizationCodeClientOptions = {
+      issuer: bed.issuer,
+      ...bed.clients.native,
+      redirectUri: 'http://127.0.0.1:9/callback',
+      scope: 'openid',
+      fetch: (input, init) => {
+        const url = new URL(input instanceof Request ? input.url : input);
+        if (url.pathname.startsWith('/.well-known/')) discoveries.push(url.pathname);
+        return fetch(input, init);
+      },
+    };
+    const request = await createAuthorizationRequest(options);
+    const callback = await bed.completeLogin(request.url, {
+      username: 'alice',
+      password: 'alice-password-1',
+    });
+    const tokens = await exchangeAuthorizationCode(options, request, callback);
+    expect((await bed.inspectToken(tokens.accessToken))?.accountId).toBe('alice');
+    expect(discoveries).toEqual(['/.well-known/openid-configuration']);
   });
 
   it('a failed login comes back as access_denied', async () => {
