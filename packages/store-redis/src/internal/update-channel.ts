@@ -140,9 +140,12 @@ export class UpdateChannel {
     // A connection closed while a SUBSCRIBE is unanswered: a proxy without pub/sub refuses
     // it that way, and ioredis would reconnect and resend it in a loop. Dropping the
     // connection fails the pending subscriptions at once ("Connection is closed").
-    subscriber.on('close', () => {
-      if (this.#pending > 0) this.#rest(bounded);
-    });
+    // (A Cluster client closes and reopens node connections while it discovers the slots, so
+    // there only a failed subscription counts.)
+    if (!subscriber.isCluster)
+      subscriber.on('close', () => {
+        if (this.#pending > 0) this.#rest(bounded);
+      });
     this.#subscriber = bounded;
     return bounded;
   }

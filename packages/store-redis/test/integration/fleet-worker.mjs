@@ -40,6 +40,7 @@ const manager = new TokenManager({
         fingerprint: event.fingerprint,
         operation: event.operation,
         errorName: event.error?.name,
+        errorMessage: event.error?.message,
       },
     });
   },

@@ -9,6 +9,7 @@ export interface WorkerEvent {
   fingerprint?: string;
   operation?: string;
   errorName?: string;
+  errorMessage?: string;
 }
 
 interface Message {
