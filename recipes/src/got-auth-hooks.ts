@@ -45,7 +45,7 @@ export function authHooks(auth: AuthStrategy, origins: readonly string[]): Parti
         if (response.statusCode !== 401 || !allowed.has(request.url.origin)) return response;
         if (options.context.authRetried === true || !auth.onUnauthorized) return response;
         const unauthorized = { status: 401, headers: headersOf(response.headers) };
-        if (!(await auth.onUnauthorized(request, unauthorized))) return response;
+        if (!(await auth.onUnauthorized({ request, response: unauthorized }))) return response;
         return retryWithMergedOptions({ context: { authRetried: true } } satisfies OptionsInit);
       },
     ],

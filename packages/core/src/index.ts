@@ -28,6 +28,7 @@ export type {
   AuthRequest,
   AuthStrategy,
   UnauthorizedResponse,
+  UnauthorizedState,
 } from './strategies/auth-strategy.js';
 export { basicAuth } from './strategies/basic-auth.js';
 export { bearerAuth } from './strategies/bearer-auth.js';

@@ -19,6 +19,30 @@ export interface UnauthorizedResponse {
 }
 
 /**
+ * What {@link AuthStrategy.onUnauthorized} is given: the refused request and its response.
+ *
+ * @example
+ * ```ts
+ * import type { AuthStrategy } from '@auth/core';
+ *
+ * // A fixed key cannot be renewed: report the refusal and let the 401 through.
+ * const apiKey: AuthStrategy = {
+ *   authenticate: () => ({ 'X-Api-Key': 'demo' }),
+ *   async onUnauthorized({ request, response }) {
+ *     console.warn(`${request.method} ${request.url.pathname} refused with ${response.status}`);
+ *     return false;
+ *   },
+ * };
+ * ```
+ */
+export interface UnauthorizedState {
+  /** The request as it was sent, credentials included. */
+  request: AuthRequest;
+  /** The 401 response's status and headers. */
+  response: UnauthorizedResponse;
+}
+
+/**
  * How credentials go on a request: returns the headers to add. Adapters such as
  * `createAuthFetch` call it per request, on a copy of the request.
  *
@@ -48,9 +72,9 @@ export interface AuthStrategy {
   /**
    * Called when the server answered 401; renews credentials if it can.
    *
-   * @param req - The request as it was sent.
-   * @param res - The 401 response's status and headers.
+   * @param state - The request as it was sent (`request`) and the 401's status and headers
+   *   (`response`).
    * @returns `true` when the request should be retried with fresh credentials.
    */
-  onUnauthorized?(req: AuthRequest, res: UnauthorizedResponse): Promise<boolean>;
+  onUnauthorized?(state: UnauthorizedState): Promise<boolean>;
 }

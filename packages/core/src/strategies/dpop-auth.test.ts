@@ -99,7 +99,12 @@ describe('dpopAuth (RFC 9449)', () => {
     const { auth, state } = await setup();
     const req = request('GET', 'https://api.example.com/x');
     const sent = new Headers(await auth.authenticate(req));
-    expect(await auth.onUnauthorized!({ ...req, headers: sent }, nonceChallenge('n-1'))).toBe(true);
+    expect(
+      await auth.onUnauthorized!({
+        request: { ...req, headers: sent },
+        response: nonceChallenge('n-1'),
+      }),
+    ).toBe(true);
     expect(state.fetches).toBe(1);
     const retried = verifiedProof((await auth.authenticate(req)).DPoP!);
     expect(retried.payload.nonce).toBe('n-1');
@@ -111,12 +116,23 @@ describe('dpopAuth (RFC 9449)', () => {
   it('does not retry again when the refused proof already carried the nonce the server names', async () => {
     const { auth } = await setup();
     const req = request('GET', 'https://api.example.com/x');
-    await auth.onUnauthorized!({ ...req, headers: new Headers() }, nonceChallenge('n-1'));
+    await auth.onUnauthorized!({
+      request: { ...req, headers: new Headers() },
+      response: nonceChallenge('n-1'),
+    });
     const sent = new Headers(await auth.authenticate(req));
-    expect(await auth.onUnauthorized!({ ...req, headers: sent }, nonceChallenge('n-1'))).toBe(
-      false,
-    );
-    expect(await auth.onUnauthorized!({ ...req, headers: sent }, nonceChallenge('n-2'))).toBe(true);
+    expect(
+      await auth.onUnauthorized!({
+        request: { ...req, headers: sent },
+        response: nonceChallenge('n-1'),
+      }),
+    ).toBe(false);
+    expect(
+      await auth.onUnauthorized!({
+        request: { ...req, headers: sent },
+        response: nonceChallenge('n-2'),
+      }),
+    ).toBe(true);
   });
 
   it('on any other 401 renews the token once for a burst, like tokenAuth', async () => {
@@ -128,7 +144,9 @@ describe('dpopAuth (RFC 9449)', () => {
       headers: new Headers({ 'www-authenticate': 'DPoP error="invalid_token"' }),
     };
     const retries = await Promise.all(
-      Array.from({ length: 10 }, () => auth.onUnauthorized!({ ...req, headers: sent }, refused)),
+      Array.from({ length: 10 }, () =>
+        auth.onUnauthorized!({ request: { ...req, headers: sent }, response: refused }),
+      ),
     );
     expect(retries.every(Boolean)).toBe(true);
     expect(state.fetches).toBe(2);

@@ -101,14 +101,15 @@ export function dpopAuth(manager: TokenSource, options: DPoPAuthOptions): AuthSt
       });
       return { Authorization: `DPoP ${token.accessToken}`, DPoP: proof };
     },
-    async onUnauthorized(req, res) {
-      const nonce = res.headers.get('dpop-nonce');
-      if (nonce && USE_DPOP_NONCE.test(res.headers.get('www-authenticate') ?? '')) {
-        if (proofNonce(req.headers.get('dpop')) === nonce) return false;
-        remember(req.url.origin, nonce);
+    async onUnauthorized(state) {
+      const { request, response } = state;
+      const nonce = response.headers.get('dpop-nonce');
+      if (nonce && USE_DPOP_NONCE.test(response.headers.get('www-authenticate') ?? '')) {
+        if (proofNonce(request.headers.get('dpop')) === nonce) return false;
+        remember(request.url.origin, nonce);
         return true;
       }
-      return asToken.onUnauthorized!(req, res);
+      return asToken.onUnauthorized!(state);
     },
     toJSON: summary,
     [inspectSymbol]: () => `dpopAuth(${JSON.stringify(summary())})`,

@@ -54,10 +54,10 @@ describe('tokenAuth', () => {
     const sent = new Headers(await auth.authenticate(request));
     const retries = await Promise.all(
       Array.from({ length: 100 }, () =>
-        auth.onUnauthorized!(
-          { ...request, headers: sent },
-          { status: 401, headers: new Headers() },
-        ),
+        auth.onUnauthorized!({
+          request: { ...request, headers: sent },
+          response: { status: 401, headers: new Headers() },
+        }),
       ),
     );
     expect(retries.every(Boolean)).toBe(true);

@@ -48,8 +48,8 @@ export function tokenAuth(manager: TokenSource): AuthStrategy {
       const ready = manager.peekToken?.();
       return ready ? headersFor(ready) : manager.getToken().then(headersFor);
     },
-    async onUnauthorized(req) {
-      const sent = req.headers.get('authorization');
+    async onUnauthorized({ request }) {
+      const sent = request.headers.get('authorization');
       const rejected = sent?.slice(sent.indexOf(' ') + 1);
       await manager.forceRefresh(rejected ? { rejected } : {});
       return true;

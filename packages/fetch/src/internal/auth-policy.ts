@@ -127,7 +127,8 @@ export class AuthPolicy {
     };
     let renewed: boolean;
     try {
-      renewed = (await this.#strategy.onUnauthorized?.(request, unauthorized)) === true;
+      renewed =
+        (await this.#strategy.onUnauthorized?.({ request, response: unauthorized })) === true;
     } catch (error) {
       throw asAuthenticationError(error, request.url);
     }
