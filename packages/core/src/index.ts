@@ -18,7 +18,6 @@ export {
   TokenStoreError,
   type TokenStoreErrorFields,
 } from './errors.js';
-export type { PrivateKeyInput } from './internal/signing-keys.js';
 export { isLoopbackHost } from './loopback-host.js';
 export { MemoryTokenStore, type MemoryTokenStoreOptions } from './memory-token-store.js';
 export { raceSignal } from './race-signal.js';
@@ -46,6 +45,7 @@ export {
 } from './strategies/http-signature-auth.js';
 export { type KeyPairAuthOptions, keyPairAuth } from './strategies/key-pair-auth.js';
 export { type SignedKeyAuthOptions, signedKeyAuth } from './strategies/signed-key-auth.js';
+export type { PrivateKeyInput } from './strategies/signing-key.js';
 export { type TokenSource, tokenAuth } from './strategies/token-auth.js';
 export { type TokenFunctionOptions, tokenFunction } from './token-function.js';
 export {

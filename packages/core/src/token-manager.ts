@@ -1,72 +1,40 @@
-import { abortableDelay } from './abortable-delay.js';
-import {
-  AuthError,
-  AuthenticationError,
-  SessionExpiredError,
-  TokenResponseError,
-} from './errors.js';
-import { FailureHold } from './internal/failure-hold.js';
+import { AuthError } from './errors.js';
 import { GuardedStore } from './internal/guarded-store.js';
 import { isoTime } from './internal/iso-time.js';
 import { inspectSymbol } from './internal/redaction.js';
-import { refreshRefused } from './internal/refresh-refusal.js';
 import {
-  classifyFailure,
-  type RetryOptions,
-  type RetryPolicy,
-  retryDelayMs,
-  retryPolicy,
-} from './internal/retry-policy.js';
-import { scheduleFor, type TimingPolicy, type TokenSchedule } from './internal/token-timing.js';
+  asError,
+  type Emit,
+  eventEmitter,
+  obtainedEvent,
+} from './internal/token-manager/events.js';
+import { fallbackToken, forCaller, Outage } from './internal/token-manager/outage.js';
+import {
+  adoptsStored,
+  fromStore,
+  newestWithRefreshToken,
+  type Obtained,
+  type Renewal,
+  renewWithRetry,
+} from './internal/token-manager/renewal.js';
+import { managerSettings } from './internal/token-manager/settings.js';
+import {
+  NO_SCHEDULE,
+  scheduleFor,
+  type TimingPolicy,
+  type TokenSchedule,
+} from './internal/token-manager/token-timing.js';
 import { MemoryTokenStore } from './memory-token-store.js';
 import { raceSignal } from './race-signal.js';
-import type { TokenManagerEvent } from './token-manager-events.js';
+import type { ForceRefreshOptions, TokenManagerOptions } from './token-manager-options.js';
 import type { ProviderDescription, TokenProvider } from './token-provider.js';
 import type { TokenSet } from './token-set.js';
-import type { TokenStore } from './token-store.js';
 
-export type { RetryOptions } from './internal/retry-policy.js';
-
-/** Options of {@link TokenManager}. Durations in ms. */
-export interface TokenManagerOptions {
-  /** Where tokens come from. */
-  provider: TokenProvider;
-  /** Where tokens are kept; share one (file, Redis) to share tokens across processes. Default: a new {@link MemoryTokenStore}. */
-  store?: TokenStore;
-  /** The store key. Default `provider.cacheKey`. */
-  key?: string;
-  /** A token is not served within this margin of its expiry (clamped to half its lifetime). Default 30 000. */
-  expirySkewMs?: number;
-  /** How long before it stops being served a token is renewed in the background (clamped to half its usable lifetime; 0 turns it off). Default 60 000. */
-  refreshAheadMs?: number;
-  /** How long a cross-process lock is held at most. Default 30 000. */
-  lockTtlMs?: number;
-  /** Retries of failed token requests. */
-  retry?: RetryOptions;
-  /** Names the service in {@link AuthenticationError}s. Default: the key. */
-  serviceName?: string;
-  /** The clock. Default `Date.now`. */
-  now?: () => number;
-  /** Receives {@link TokenManagerEvent}s (no secrets in them), for logs and metrics. */
-  onEvent?: (event: TokenManagerEvent) => void;
-  /**
-   * Given each token request's promise (background renewals included), to keep the runtime
-   * running it after the request that started it has been answered or cancelled: other
-   * requests may be waiting on it. In a Cloudflare Worker pass `waitUntil` from
-   * `cloudflare:workers`: without it workerd cancels the token request with the request that
-   * started it, and the callers that wait for it wait forever. Not needed where a process
-   * outlives its requests.
-   */
-  waitUntil?: (promise: Promise<unknown>) => void;
-}
-
-/** Options of {@link TokenManager.forceRefresh}. */
-export interface ForceRefreshOptions {
-  /** The token the server rejected (the `TokenSet` or its access token). If it is no longer current, the current one is returned without a request. */
-  rejected?: TokenSet | string;
-  /** Stops this caller's wait (the shared request goes on for others). */
-  signal?: AbortSignal;
-}
+export type {
+  ForceRefreshOptions,
+  RetryOptions,
+  TokenManagerOptions,
+} from './token-manager-options.js';
 
 interface Flight {
   promise: Promise<TokenSet>;
@@ -78,8 +46,6 @@ interface Flight {
    */
   controller: AbortController;
 }
-
-type Obtained = { tokens: TokenSet; source: 'fetched' | 'refreshed' | 'store'; durationMs: number };
 
 /**
  * Caches, shares and renews the tokens of one provider: never a stale token, one token
@@ -110,54 +76,50 @@ export class TokenManager {
   readonly #storeName: string;
   readonly #timing: TimingPolicy;
   readonly #lockTtlMs: number;
-  readonly #retry: RetryPolicy;
   readonly #serviceName: string;
   readonly #now: () => number;
-  readonly #onEvent: ((event: TokenManagerEvent) => void) | undefined;
+  readonly #emit: Emit;
+  readonly #renewal: Renewal;
   readonly #waitUntil: ((promise: Promise<unknown>) => void) | undefined;
   /** Set by {@link TokenManager.close}. */
   #closedReason: AuthError | undefined;
 
   #tokens: TokenSet | undefined;
-  #schedule: TokenSchedule = {
-    usableUntil: Number.NEGATIVE_INFINITY,
-    refreshAt: Number.POSITIVE_INFINITY,
-  };
+  #schedule: TokenSchedule = NO_SCHEDULE;
   #rejectedToken: string | undefined;
   #flight: Flight | undefined;
-  #backgroundAttempts = 0;
-  #nextBackgroundAttemptAt = Number.NEGATIVE_INFINITY;
-  /** Set when renewal failed transiently: the current token is served up to its real expiry. */
-  #renewalFailing = false;
-  readonly #failureHold = new FailureHold();
+  readonly #outage: Outage;
 
   /**
    * @param options - See {@link TokenManagerOptions}.
    * @throws {TypeError} A missing provider or an invalid duration.
    */
   constructor(options: TokenManagerOptions) {
-    const { provider } = options;
-    if (typeof provider?.fetchToken !== 'function')
-      throw new TypeError('TokenManager needs a provider with fetchToken()');
+    const { provider, key, timing, lockTtlMs, retry, serviceName, now } = managerSettings(options);
     this.#provider = provider;
-    this.#key = options.key ?? provider.cacheKey;
-    if (typeof this.#key !== 'string' || this.#key === '')
-      throw new TypeError('TokenManager needs a non-empty key or provider.cacheKey');
-    this.#timing = {
-      expirySkewMs: duration('expirySkewMs', options.expirySkewMs, 30_000),
-      refreshAheadMs: duration('refreshAheadMs', options.refreshAheadMs, 60_000),
-    };
-    this.#lockTtlMs = duration('lockTtlMs', options.lockTtlMs, 30_000);
-    this.#retry = retryPolicy(options.retry);
-    this.#serviceName = options.serviceName ?? this.#key;
-    this.#now = options.now ?? Date.now;
-    this.#onEvent = options.onEvent;
+    this.#key = key;
+    this.#timing = timing;
+    this.#lockTtlMs = lockTtlMs;
+    this.#serviceName = serviceName;
+    this.#now = now;
+    this.#emit = eventEmitter(options.onEvent, this.#key, this.#now);
     this.#waitUntil = options.waitUntil;
+    const fallback = (at: number) => this.#fallbackToken(at);
+    this.#outage = new Outage({ retry, now, emit: this.#emit, fallback });
     const store = options.store ?? new MemoryTokenStore({ now: this.#now });
     this.#storeName = store.constructor?.name ?? 'TokenStore';
     this.#store = new GuardedStore(store, this.#key, (operation, error) =>
       this.#emit({ type: 'store-error', operation, error: asError(error) }),
     );
+    this.#renewal = {
+      provider,
+      retry,
+      now,
+      stored: () => this.#store.get(),
+      acceptsStored: (tokens): tokens is TokenSet => this.#acceptsStored(tokens, false),
+      clear: () => this.clear(),
+      emit: this.#emit,
+    };
   }
 
   /** The store key of this manager's tokens. */
@@ -175,7 +137,9 @@ export class TokenManager {
    * @throws {AuthenticationError} No usable token could be obtained; `cause` says why.
    */
   async getToken(options: { signal?: AbortSignal } = {}): Promise<TokenSet> {
-    return this.peekToken() ?? this.#toCallerError(raceSignal(this.#join(), options.signal));
+    return (
+      this.peekToken() ?? forCaller(raceSignal(this.#join(), options.signal), this.#serviceName)
+    );
   }
 
   /**
@@ -226,7 +190,7 @@ export class TokenManager {
    */
   async forceRefresh(options: ForceRefreshOptions = {}): Promise<TokenSet> {
     this.#assertOpen();
-    this.#failureHold.reset();
+    this.#outage.releaseHold();
     const { rejected } = options;
     const rejectedToken = typeof rejected === 'string' ? rejected : rejected?.accessToken;
     const current = this.#tokens;
@@ -244,14 +208,14 @@ export class TokenManager {
       // Nothing in memory yet (a fresh process): the token being replaced is the stored one.
       this.#rejectedToken = rejectedToken ?? (await this.#store.get())?.accessToken;
     }
-    return this.#toCallerError(raceSignal(this.#join(), options.signal));
+    return forCaller(raceSignal(this.#join(), options.signal), this.#serviceName);
   }
 
   /** Forgets the tokens, in memory and in the store. */
   async clear(): Promise<void> {
     this.#tokens = undefined;
     this.#rejectedToken = undefined;
-    this.#failureHold.reset();
+    this.#outage.releaseHold();
     await this.#store.delete();
   }
 
@@ -296,34 +260,25 @@ export class TokenManager {
   #isServable(now: number): boolean {
     return (
       this.#fallbackToken(now) !== undefined &&
-      (now < this.#schedule.usableUntil || this.#renewalFailing)
+      (now < this.#schedule.usableUntil || this.#outage.renewalFailing)
     );
   }
 
-  /** The token to keep serving after a transient renewal failure: the current one, unless it expired or was rejected. */
+  /** See {@link fallbackToken}. */
   #fallbackToken(now: number): TokenSet | undefined {
-    const tokens = this.#tokens;
-    if (tokens === undefined || tokens.accessToken === this.#rejectedToken) return undefined;
-    return tokens.isAccessValid(0, now) ? tokens : undefined;
+    return fallbackToken(this.#tokens, this.#rejectedToken, now);
   }
 
-  /** Whether a token from the store may be served instead of requesting one. */
+  /** See {@link adoptsStored}. */
   #acceptsStored(tokens: TokenSet | undefined, background: boolean): tokens is TokenSet {
-    if (!tokens || tokens.accessToken === this.#rejectedToken) return false;
-    const now = this.#now();
-    if (now >= scheduleFor(tokens, this.#timing, 0).usableUntil) return false;
-    // Refreshing ahead: only a newer token than ours saves the request.
-    return (
-      !background ||
-      !this.#tokens ||
-      (tokens.expiresAt ?? Number.POSITIVE_INFINITY) >
-        (this.#tokens.expiresAt ?? Number.POSITIVE_INFINITY)
-    );
+    const current = this.#tokens;
+    const check = { rejectedToken: this.#rejectedToken, current, timing: this.#timing, background };
+    return adoptsStored(tokens, { ...check, now: this.#now });
   }
 
   #refreshInBackground(now: number): void {
-    if (this.#flight || now < this.#nextBackgroundAttemptAt) return;
-    // Success resets the backoff in #install; a failure scheduled the next attempt in #afterFailure.
+    if (this.#flight || !this.#outage.backgroundAttemptDue(now)) return;
+    // Success resets the backoff in #install; a failure scheduled the next attempt in Outage.afterFailure.
     this.#startFlight(true).promise.catch(() => {});
   }
 
@@ -336,7 +291,7 @@ export class TokenManager {
     if (this.#closedReason) return Promise.reject(this.#closedReason);
     let flight = this.#flight;
     if (!flight) {
-      const held = this.#failureHold.held(this.#now());
+      const held = this.#outage.held(this.#now());
       if (held) return this.#storedOr(held.error);
       flight = this.#startFlight(false);
     }
@@ -346,8 +301,7 @@ export class TokenManager {
   /** During a failure hold: a token another process stored, else the held error (no token request). */
   async #storedOr(heldError: unknown): Promise<TokenSet> {
     const stored = await this.#store.get();
-    if (this.#acceptsStored(stored, false))
-      return this.#install({ tokens: stored, source: 'store', durationMs: 0 }, false);
+    if (this.#acceptsStored(stored, false)) return this.#install(fromStore(stored), false);
     throw heldError;
   }
 
@@ -363,7 +317,9 @@ export class TokenManager {
           this.#assertOpen();
           return tokens;
         })
-        .catch((error: unknown) => this.#afterFailure(error, background))
+        .catch((error: unknown) =>
+          this.#outage.afterFailure(error, background, this.#closedReason !== undefined),
+        )
         .finally(() => {
           if (this.#flight === flight) this.#flight = undefined;
         }),
@@ -375,86 +331,34 @@ export class TokenManager {
     return flight;
   }
 
-  /**
-   * After a flight failed: on a transient failure with a token that has not expired, keep
-   * serving it (event `token-kept`) and retry in the background with backoff; on a
-   * permanent failure of a caller's request, share it for a while ({@link FailureHold}).
-   * Otherwise the error goes to the callers.
-   */
-  #afterFailure(error: unknown, background: boolean): TokenSet {
-    const now = this.#now();
-    const closed = this.#closedReason !== undefined;
-    const failure = classifyFailure(error);
-    const sessionOver = SessionExpiredError.isInstance(error);
-    if (!closed && !sessionOver && failure.retryable) {
-      this.#backgroundAttempts += 1;
-      const kept = this.#fallbackToken(now);
-      const retryInMs = this.#backgroundRetryDelayMs(failure, kept, now);
-      this.#nextBackgroundAttemptAt = now + retryInMs;
-      if (kept) {
-        this.#renewalFailing = true;
-        this.#emit({
-          type: 'token-kept',
-          fingerprint: kept.fingerprint,
-          expiresAt: kept.expiresAt,
-          remainingMs: kept.expiresAt === undefined ? undefined : kept.expiresAt - now,
-          nextAttemptInMs: retryInMs,
-          error: asError(error),
-        });
-        return kept;
-      }
-    } else if (background) {
-      this.#backgroundAttempts += 1;
-      this.#nextBackgroundAttemptAt = Number.POSITIVE_INFINITY;
-      this.#renewalFailing = false; // a permanent failure: the skew is a wall again
-    } else if (!closed && !sessionOver) {
-      this.#failureHold.hold(error, now);
-    }
-    throw error;
-  }
-
-  /** Backoff for the next background attempt; without a `Retry-After`, at most half of what is left of the kept token, so a retry comes before it expires. */
-  #backgroundRetryDelayMs(
-    failure: ReturnType<typeof classifyFailure>,
-    kept: TokenSet | undefined,
-    now: number,
-  ): number {
-    const delay = retryDelayMs(this.#retry, this.#backgroundAttempts, failure, Math.random());
-    if (failure.retryAfterMs !== undefined || kept?.expiresAt === undefined) return delay;
-    return Math.min(delay, Math.max(0, (kept.expiresAt - now) / 2));
-  }
-
   /** One flight: store, then lock (or the other holder's result), store again, then the provider. */
   async #obtain(background: boolean, signal: AbortSignal): Promise<TokenSet> {
     const accept = (tokens: TokenSet | undefined): tokens is TokenSet =>
       this.#acceptsStored(tokens, background);
     const stored = await this.#store.get();
-    if (accept(stored))
-      return this.#install({ tokens: stored, source: 'store', durationMs: 0 }, background);
+    if (accept(stored)) return this.#install(fromStore(stored), background);
     this.#assertOpen();
     const outcome = await this.#store.lockOrWait(this.#lockTtlMs, accept, signal);
     if (outcome.kind === 'adopted' || outcome.kind === 'gave-up') {
       this.#emit({ type: 'lock-waited', adopted: outcome.kind === 'adopted' });
     }
-    if (outcome.kind === 'adopted')
-      return this.#install({ tokens: outcome.tokens, source: 'store', durationMs: 0 }, background);
+    if (outcome.kind === 'adopted') return this.#install(fromStore(outcome.tokens), background);
     try {
       let latest: TokenSet | undefined = stored;
       if (outcome.kind === 'locked') {
         latest = await this.#store.get();
-        if (accept(latest))
-          return this.#install({ tokens: latest, source: 'store', durationMs: 0 }, background);
+        if (accept(latest)) return this.#install(fromStore(latest), background);
       }
       let obtained: Obtained;
       try {
         this.#assertOpen();
-        obtained = await this.#requestWithRetry(
-          newestWithRefreshToken(latest, this.#tokens),
-          background,
-          signal,
-        );
+        const base = newestWithRefreshToken(latest, this.#tokens);
+        const oneAttempt = background || this.#fallbackToken(this.#now()) !== undefined;
+        obtained = await renewWithRetry(this.#renewal, base, { background, oneAttempt, signal });
       } catch (error) {
-        this.#keepStoredThrough(error, latest, background);
+        // The store's token is installed, for Outage.afterFailure to keep.
+        if (this.#outage.keepsStoredThrough(error, latest, this.#rejectedToken))
+          this.#install(fromStore(latest), background);
         throw error;
       }
       if (obtained.source !== 'store') await this.#store.set(obtained.tokens);
@@ -464,210 +368,17 @@ export class TokenManager {
     }
   }
 
-  /**
-   * A process without a usable token in memory (a fresh CLI run, a restarted worker) whose
-   * renewal failed transiently takes the store's unexpired token, even inside the skew, so
-   * {@link TokenManager.#afterFailure} can keep it in service as it would its own.
-   */
-  #keepStoredThrough(error: unknown, stored: TokenSet | undefined, background: boolean): void {
-    const now = this.#now();
-    if (
-      !stored ||
-      this.#fallbackToken(now) ||
-      !classifyFailure(error).retryable ||
-      stored.accessToken === this.#rejectedToken ||
-      !stored.isAccessValid(0, now)
-    )
-      return;
-    this.#install({ tokens: stored, source: 'store', durationMs: 0 }, background);
-  }
-
-  async #requestWithRetry(
-    base: TokenSet | undefined,
-    background: boolean,
-    signal: AbortSignal,
-  ): Promise<Obtained> {
-    // With a token to fall back on, one attempt: further ones run in the background.
-    const maxAttempts =
-      background || this.#fallbackToken(this.#now()) ? 1 : this.#retry.maxAttempts;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.#request(base, signal);
-      } catch (error) {
-        if (SessionExpiredError.isInstance(error) || signal.aborted) throw error;
-        const failure = classifyFailure(error);
-        const retryInMs = retryDelayMs(this.#retry, attempt, failure, Math.random());
-        const willRetry =
-          failure.retryable && attempt < maxAttempts && retryInMs <= this.#retry.maxDelayMs;
-        this.#emit({
-          type: 'refresh-failed',
-          error: asError(error),
-          attempt,
-          background,
-          willRetry,
-          retryInMs: willRetry ? retryInMs : undefined,
-        });
-        if (!willRetry) throw error;
-        await abortableDelay(retryInMs, signal);
-      }
-    }
-  }
-
-  /** Refresh token first; when it is refused (see {@link refreshRefused}), adopt a rotation by another process, else sign in again or end the session. */
-  async #request(base: TokenSet | undefined, signal: AbortSignal): Promise<Obtained> {
-    const provider = this.#provider;
-    const canReauthenticate = provider.canReauthenticate !== false;
-    const startedAt = this.#now();
-    if (base && provider.refreshToken && base.isRefreshValid(0, startedAt)) {
-      try {
-        const refreshed = await provider.refreshToken(base, { signal });
-        const tokens = refreshed.refreshToken
-          ? refreshed
-          : refreshed.with({
-              refreshToken: base.refreshToken,
-              refreshExpiresAt: base.refreshExpiresAt,
-            });
-        return {
-          tokens: this.#checkedOnArrival(tokens, startedAt),
-          source: 'refreshed',
-          durationMs: this.#now() - startedAt,
-        };
-      } catch (error) {
-        if (!refreshRefused(error)) throw error;
-        const stored = await this.#store.get();
-        if (stored?.refreshToken && stored.refreshToken !== base.refreshToken) {
-          // Another process rotated the refresh token: use its result, or refresh from it.
-          if (this.#acceptsStored(stored, false))
-            return { tokens: stored, source: 'store', durationMs: 0 };
-          return this.#request(stored, signal);
-        }
-        if (!canReauthenticate) return this.#endSession(error);
-      }
-    } else if (base?.refreshToken && !canReauthenticate) {
-      return this.#endSession(undefined);
-    }
-    try {
-      const tokens = await provider.fetchToken({ signal });
-      return {
-        tokens: this.#checkedOnArrival(tokens, startedAt),
-        source: 'fetched',
-        durationMs: this.#now() - startedAt,
-      };
-    } catch (error) {
-      if (!canReauthenticate && refreshRefused(error)) return this.#endSession(error);
-      if (provider.interactive && !signal.aborted && classifyFailure(error).retryable) {
-        // The person has acted (opened the browser, typed the code): asking again on our own
-        // would surprise them, so even a transient failure ends this sign-in.
-        throw new AuthError(
-          'a sign-in that needs a person failed; it is not retried on its own (call getToken() to start over)',
-          'interaction_failed',
-          { cause: error },
-        );
-      }
-      throw error;
-    }
-  }
-
-  /**
-   * A token from the provider, with `issuedAt` set when it had none; one that had expired
-   * by the time it arrived is refused, never served.
-   *
-   * @throws {TokenResponseError} With code `token_expired`.
-   */
-  #checkedOnArrival(tokens: TokenSet, requestedAt: number): TokenSet {
-    const now = this.#now();
-    if (!tokens.isAccessValid(0, now)) {
-      throw new TokenResponseError(
-        `the token from the provider expired at ${isoTime(tokens.expiresAt ?? now)}, before it arrived`,
-        { code: 'token_expired' },
-      );
-    }
-    return tokens.issuedAt === undefined ? tokens.with({ issuedAt: requestedAt }) : tokens;
-  }
-
-  async #endSession(cause: unknown): Promise<never> {
-    const error = new SessionExpiredError(undefined, { cause });
-    await this.clear();
-    this.#emit({ type: 'session-expired', error });
-    throw error;
-  }
-
-  #install(obtained: Obtained, background: boolean): TokenSet {
-    const { tokens, source, durationMs } = obtained;
+  #install({ tokens, source, durationMs }: Obtained, background: boolean): TokenSet {
     this.#tokens = tokens;
     this.#schedule = scheduleFor(tokens, this.#timing, Math.random());
-    this.#backgroundAttempts = 0;
-    this.#nextBackgroundAttemptAt = Number.NEGATIVE_INFINITY;
-    this.#renewalFailing = false;
-    this.#failureHold.reset();
-    const type =
-      source === 'store'
-        ? 'token-adopted'
-        : source === 'refreshed'
-          ? 'token-refreshed'
-          : 'token-fetched';
-    this.#emit({
-      type,
-      fingerprint: tokens.fingerprint,
-      expiresAt: tokens.expiresAt,
-      background,
-      durationMs,
-    });
+    this.#outage.recovered();
+    this.#emit(obtainedEvent(tokens, source, background, durationMs));
     return tokens;
-  }
-
-  async #toCallerError(promise: Promise<TokenSet>): Promise<TokenSet> {
-    try {
-      return await promise;
-    } catch (error) {
-      if (SessionExpiredError.isInstance(error) || AuthenticationError.isInstance(error))
-        throw error;
-      if (AuthError.isInstance(error) && error.code === 'manager_closed') throw error;
-      const reason = error instanceof Error ? error.message : 'unknown error';
-      throw new AuthenticationError(
-        `could not obtain a token for ${this.#serviceName}: ${reason}`,
-        {
-          serviceName: this.#serviceName,
-          cause: error,
-        },
-      );
-    }
   }
 
   #assertOpen(): void {
     if (this.#closedReason) throw this.#closedReason;
   }
-
-  #emit(event: DistributiveOmit<TokenManagerEvent, 'key' | 'at'>): void {
-    if (!this.#onEvent) return;
-    try {
-      this.#onEvent({ ...event, key: this.#key, at: this.#now() } as TokenManagerEvent);
-    } catch {
-      // A failing listener must not break token delivery.
-    }
-  }
-}
-
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
-
-function duration(name: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (!Number.isFinite(value) || value < 0)
-    throw new TypeError(`${name} must be a non-negative number of milliseconds`);
-  return value;
-}
-
-/** The token set to refresh from: the store's (it may hold a rotation) unless only memory has a refresh token. */
-function newestWithRefreshToken(
-  stored: TokenSet | undefined,
-  inMemory: TokenSet | undefined,
-): TokenSet | undefined {
-  if (stored?.refreshToken) return stored;
-  return inMemory?.refreshToken ? inMemory : (stored ?? inMemory);
-}
-
-function asError(error: unknown): Error {
-  return error instanceof Error ? error : new Error(String(error));
 }
 
 function prefixed(prefix: string, record: ProviderDescription): ProviderDescription {

@@ -1,14 +1,5 @@
 import { AuthError, AuthenticationError, OAuthError, TokenEndpointError } from '../errors.js';
-
-/** Retry settings of a `TokenManager`. */
-export interface RetryOptions {
-  /** Attempts of a token request a waiting caller makes before the error surfaces. Default 3. */
-  maxAttempts?: number;
-  /** First backoff delay in ms; doubles per attempt, with jitter. Default 250. */
-  baseDelayMs?: number;
-  /** Longest delay in ms; a `Retry-After` beyond it ends the retries. Default 30 000. */
-  maxDelayMs?: number;
-}
+import type { RetryOptions } from '../token-manager-options.js';
 
 /** Resolved retry settings. */
 export type RetryPolicy = Required<RetryOptions>;

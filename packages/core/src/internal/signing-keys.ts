@@ -1,7 +1,5 @@
+import type { PrivateKeyInput, SigningAlgorithm } from '../strategies/signing-key.js';
 import { fromBase64 } from './base64.js';
-
-/** A private key as users hold it: a WebCrypto key, a JWK, PEM (PKCS#8) text, or Base64 of PKCS#8 DER. */
-export type PrivateKeyInput = CryptoKey | JsonWebKey | string;
 
 /** The WebCrypto import parameters of each signing algorithm. */
 export const SIGNING_ALGORITHMS = {
@@ -11,14 +9,7 @@ export const SIGNING_ALGORITHMS = {
   },
   ed25519: { importAs: { name: 'Ed25519' }, signWith: { name: 'Ed25519' } },
   'hmac-sha256': { importAs: { name: 'HMAC', hash: 'SHA-256' }, signWith: { name: 'HMAC' } },
-} as const;
-
-/**
- * A signing algorithm this package supports.
- *
- * @useDeclaredType
- */
-export type SigningAlgorithm = keyof typeof SIGNING_ALGORITHMS;
+} as const satisfies Record<SigningAlgorithm, unknown>;
 
 type KeyMaterial =
   | { format: 'key'; key: CryptoKey }

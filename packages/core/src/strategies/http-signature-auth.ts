@@ -2,13 +2,9 @@ import { toBase64 } from '../internal/base64.js';
 import { sha256Digest } from '../internal/digest.js';
 import { inspectSymbol } from '../internal/redaction.js';
 import { serializeSignatureParams, signatureBase } from '../internal/signature-base.js';
-import {
-  type PrivateKeyInput,
-  type SigningAlgorithm,
-  signBytes,
-  signingKeyLoader,
-} from '../internal/signing-keys.js';
+import { signBytes, signingKeyLoader } from '../internal/signing-keys.js';
 import type { AuthRequest, AuthStrategy } from './auth-strategy.js';
+import type { PrivateKeyInput, SigningAlgorithm } from './signing-key.js';
 
 /** Options of {@link httpSignatureAuth}. */
 export interface HttpSignatureAuthOptions {
@@ -118,4 +114,4 @@ export function httpSignatureAuth(options: HttpSignatureAuthOptions): AuthStrate
   } as AuthStrategy;
 }
 
-export type { SigningAlgorithm } from '../internal/signing-keys.js';
+export type { SigningAlgorithm } from './signing-key.js';

@@ -3,8 +3,9 @@ import { sha256Digest, toHex } from '../internal/digest.js';
 import { p1363ToDer } from '../internal/ecdsa-der.js';
 import { isHeaderToken, isVisibleAscii } from '../internal/header-values.js';
 import { inspectSymbol } from '../internal/redaction.js';
-import { type PrivateKeyInput, signBytes, signingKeyLoader } from '../internal/signing-keys.js';
+import { signBytes, signingKeyLoader } from '../internal/signing-keys.js';
 import type { AuthRequest, AuthStrategy } from './auth-strategy.js';
+import type { PrivateKeyInput } from './signing-key.js';
 
 /** Options of {@link signedKeyAuth}. */
 export interface SignedKeyAuthOptions {

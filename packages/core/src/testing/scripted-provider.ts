@@ -1,4 +1,4 @@
-import { OAuthError } from '../errors.js';
+import { OAuthError, TokenEndpointError } from '../errors.js';
 import type { TokenProvider } from '../token-provider.js';
 import { TokenSet } from '../token-set.js';
 
@@ -112,6 +112,14 @@ export function invalidGrant(): OAuthError {
     error: 'invalid_grant',
     errorDescription: 'refresh token revoked',
     status: 400,
+  });
+}
+
+/** The token endpoint's answer during an outage: transient. */
+export function serviceUnavailable(): TokenEndpointError {
+  return new TokenEndpointError('token endpoint returned HTTP 503', {
+    status: 503,
+    retryable: true,
   });
 }
 

@@ -1,4 +1,4 @@
-import { OAuthError, TokenEndpointError } from '../errors.js';
+import { OAuthError, TokenEndpointError } from '../../errors.js';
 
 /**
  * OAuth errors that say the refresh token itself is no good: `invalid_grant` (RFC 6749 §5.2),

@@ -1,4 +1,4 @@
-import type { TokenSet } from '../token-set.js';
+import type { TokenSet } from '../../token-set.js';
 
 /** The manager's timing settings, in milliseconds. */
 export interface TimingPolicy {
@@ -13,6 +13,12 @@ export interface TokenSchedule {
   /** A background refresh starts once `now >= refreshAt` (a jittered point of the window). */
   refreshAt: number;
 }
+
+/** The schedule without a token: nothing is served, no refresh is due. */
+export const NO_SCHEDULE: TokenSchedule = {
+  usableUntil: Number.NEGATIVE_INFINITY,
+  refreshAt: Number.POSITIVE_INFINITY,
+};
 
 /**
  * Works out a token's schedule. The skew is clamped to half the token's lifetime so

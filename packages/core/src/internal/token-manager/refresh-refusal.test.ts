@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AuthError, OAuthError, TokenEndpointError } from '../errors.js';
+import { AuthError, OAuthError, TokenEndpointError } from '../../errors.js';
 import { refreshRefused } from './refresh-refusal.js';
 
 describe('refreshRefused', () => {
