@@ -3,7 +3,6 @@ import * as oauth from 'oauth4webapi';
 import type { ClientOptions, DPoPOptions, EndpointOptions } from './endpoint-options.js';
 import { grantProvider } from './internal/grant-provider.js';
 import { checkIdTokenNonce } from './internal/id-token-nonce.js';
-import { runInteraction } from './internal/interaction.js';
 import { requiredString, scopeString } from './internal/options.js';
 import { TokenClient } from './internal/token-client.js';
 
@@ -126,9 +125,10 @@ function flowOf(options: AuthorizationCodeClientOptions): AuthorizationCodeFlow 
 export interface AuthorizationCodeOptions extends AuthorizationCodeClientOptions {
   /**
    * Sends the user to `url` (open a browser, print it) and resolves with the callback URL,
-   * e.g. from a loopback receiver (`@auth/oauth/loopback`). It runs once per sign-in: if it
-   * throws, the sign-in fails with an `AuthError` of code `interaction_failed` (the error as
-   * `cause`), which a `TokenManager` does not retry.
+   * e.g. from a loopback receiver (`@auth/oauth/loopback`). It runs once per sign-in: the
+   * provider is `interactive`, so when it (or the exchange after it) fails, a `TokenManager`
+   * does not run the sign-in again but rejects with an `AuthError` of code `interaction_failed`
+   * (the error as `cause`).
    */
   authorize: (request: { url: URL; signal: AbortSignal | undefined }) => Promise<string | URL>;
 }
@@ -180,9 +180,7 @@ export function authorizationCode(options: AuthorizationCodeOptions): TokenProvi
     },
     fetchToken: async ({ signal } = {}) => {
       const request = await flow.start(signal);
-      const callback = await runInteraction('authorize', signal, () =>
-        options.authorize({ url: request.url, signal }),
-      );
+      const callback = await options.authorize({ url: request.url, signal });
       return flow.exchange(request, callback, signal);
     },
     refreshToken: (current, { signal } = {}) => client.refresh(current.refreshToken, signal),

@@ -8,7 +8,6 @@ import {
 import * as oauth from 'oauth4webapi';
 import type { ClientOptions, DPoPOptions, EndpointOptions } from './endpoint-options.js';
 import { grantProvider } from './internal/grant-provider.js';
-import { runInteraction } from './internal/interaction.js';
 import { scopeString } from './internal/options.js';
 import { TokenClient } from './internal/token-client.js';
 
@@ -31,8 +30,9 @@ export interface DeviceUserCode {
 /** Options of {@link deviceAuthorization}. */
 export interface DeviceAuthorizationOptions extends EndpointOptions, ClientOptions, DPoPOptions {
   /**
-   * Shows the code to the user; awaited before polling starts. If it throws, the sign-in fails
-   * with an `AuthError` of code `interaction_failed`, which a `TokenManager` does not retry.
+   * Shows the code to the user; awaited before polling starts. The provider is `interactive`: when
+   * this or the polling after it fails, a `TokenManager` does not start the sign-in again but
+   * rejects with an `AuthError` of code `interaction_failed` (the error as `cause`).
    */
   onUserCode: (prompt: DeviceUserCode) => void | Promise<void>;
   /** The scope to request. */
@@ -120,14 +120,12 @@ async function runDeviceFlow(
   }
   const now = client.now;
   const expiresAt = now() + response.expires_in * 1000;
-  await runInteraction('onUserCode', signal, () =>
-    onUserCode({
-      userCode: response.user_code,
-      verificationUri: response.verification_uri,
-      verificationUriComplete: response.verification_uri_complete,
-      expiresAt,
-    }),
-  );
+  await onUserCode({
+    userCode: response.user_code,
+    verificationUri: response.verification_uri,
+    verificationUriComplete: response.verification_uri_complete,
+    expiresAt,
+  });
   let intervalMs = response.interval === undefined ? DEFAULT_INTERVAL_MS : response.interval * 1000;
   for (;;) {
     await abortableDelay(intervalMs, signal);
