@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { AuthenticationError, OAuthError, TokenEndpointError } from './errors.js';
-import { deferred, scriptedProvider, settle, testClock } from './testing/scripted-provider.js';
+import {
+  deferred,
+  scriptedProvider,
+  serviceUnavailable,
+  settle,
+  testClock,
+} from './testing/scripted-provider.js';
 import { TokenManager } from './token-manager.js';
 import type { TokenManagerEvent } from './token-manager-events.js';
 
@@ -115,10 +121,7 @@ describe('TokenManager: failure tolerance', () => {
     });
     await manager.getToken();
     state.onFetch = async () => {
-      throw new TokenEndpointError('token endpoint returned HTTP 503', {
-        status: 503,
-        retryable: true,
-      });
+      throw serviceUnavailable();
     };
     clock.set(LATEST_START);
     expect((await manager.getToken()).accessToken).toBe('fetched-1');
@@ -155,10 +158,7 @@ describe('TokenManager: failure tolerance', () => {
   it('surfaces a typed error, with the cause, only once no usable token is left', async () => {
     const { clock, state, manager } = setup({ retry: { maxAttempts: 2, baseDelayMs: 0 } });
     await manager.getToken();
-    const outage = new TokenEndpointError('token endpoint returned HTTP 503', {
-      status: 503,
-      retryable: true,
-    });
+    const outage = serviceUnavailable();
     state.onFetch = async () => {
       throw outage;
     };

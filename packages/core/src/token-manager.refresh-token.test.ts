@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { SessionExpiredError, TokenEndpointError } from './errors.js';
 import { MemoryTokenStore } from './memory-token-store.js';
-import { invalidGrant, scriptedProvider, testClock } from './testing/scripted-provider.js';
+import {
+  invalidGrant,
+  scriptedProvider,
+  serviceUnavailable,
+  testClock,
+} from './testing/scripted-provider.js';
 import { TokenManager } from './token-manager.js';
 import type { TokenManagerEvent } from './token-manager-events.js';
 import { TokenSet } from './token-set.js';
@@ -171,13 +176,8 @@ describe('TokenManager: refresh token first, then re-authenticate', () => {
 
   it('never runs an interactive fetchToken again on its own, even after a transient failure', async () => {
     const { state, manager } = setup({ interactive: true });
-    const unavailable = () =>
-      new TokenEndpointError('the token endpoint answered HTTP 503', {
-        status: 503,
-        retryable: true,
-      });
     state.onFetch = async () => {
-      throw unavailable();
+      throw serviceUnavailable();
     };
     const error = await manager.getToken().catch((e: unknown) => e);
     expect(state.fetches).toBe(1);

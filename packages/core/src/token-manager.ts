@@ -306,8 +306,8 @@ export class TokenManager {
   }
 
   #startFlight(background: boolean): Flight {
+    // Callers checked the manager is open (#join, peekToken); close() aborts this controller.
     const controller = new AbortController();
-    if (this.#closedReason) controller.abort(this.#closedReason);
     const flight: Flight = {
       background,
       controller,

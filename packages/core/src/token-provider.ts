@@ -41,8 +41,10 @@ export interface TokenProvider {
   /**
    * `true` when `fetchToken` needs a person (a browser sign-in, a code to type in): a
    * `TokenManager` never runs it again on its own after it fails, even for a transient cause
-   * (the failure reaches the caller as an `AuthError` of code `interaction_failed`), so nobody
-   * is asked twice behind their back. Refreshes are retried as usual. Default `false`.
+   * (the caller gets an `AuthenticationError` whose `cause` is an `AuthError` of code
+   * `interaction_failed`; like any permanent failure it is held for a short time, and
+   * `forceRefresh()` starts a new sign-in), so nobody is asked twice behind their back.
+   * Refreshes are retried as usual. Default `false`.
    */
   readonly interactive?: boolean;
   /**

@@ -127,8 +127,8 @@ export interface AuthorizationCodeOptions extends AuthorizationCodeClientOptions
    * Sends the user to `url` (open a browser, print it) and resolves with the callback URL,
    * e.g. from a loopback receiver (`@auth/oauth/loopback`). It runs once per sign-in: the
    * provider is `interactive`, so when it (or the exchange after it) fails, a `TokenManager`
-   * does not run the sign-in again but rejects with an `AuthError` of code `interaction_failed`
-   * (the error as `cause`).
+   * does not run the sign-in again: the caller gets an `AuthenticationError` whose `cause` is an
+   * `AuthError` of code `interaction_failed` (with the error as its `cause`).
    */
   authorize: (request: { url: URL; signal: AbortSignal | undefined }) => Promise<string | URL>;
 }

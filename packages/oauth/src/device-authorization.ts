@@ -31,8 +31,9 @@ export interface DeviceUserCode {
 export interface DeviceAuthorizationOptions extends EndpointOptions, ClientOptions, DPoPOptions {
   /**
    * Shows the code to the user; awaited before polling starts. The provider is `interactive`: when
-   * this or the polling after it fails, a `TokenManager` does not start the sign-in again but
-   * rejects with an `AuthError` of code `interaction_failed` (the error as `cause`).
+   * this or the polling after it fails, a `TokenManager` does not start the sign-in again: the
+   * caller gets an `AuthenticationError` whose `cause` is an `AuthError` of code
+   * `interaction_failed` (with the error as its `cause`).
    */
   onUserCode: (prompt: DeviceUserCode) => void | Promise<void>;
   /** The scope to request. */

@@ -113,5 +113,3 @@ export function httpSignatureAuth(options: HttpSignatureAuthOptions): AuthStrate
     [inspectSymbol]: () => `httpSignatureAuth(${JSON.stringify(summary())})`,
   } as AuthStrategy;
 }
-
-export type { SigningAlgorithm } from './signing-key.js';

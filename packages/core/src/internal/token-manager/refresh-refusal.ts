@@ -1,10 +1,11 @@
 import { OAuthError, TokenEndpointError } from '../../errors.js';
 
 /**
- * OAuth errors that say the refresh token itself is no good: `invalid_grant` (RFC 6749 §5.2),
- * and what some servers answer a reused or revoked refresh token with instead.
+ * OAuth errors that, with HTTP 400 or 401, say the refresh token is no good: what some servers
+ * answer a reused or revoked refresh token with instead of `invalid_grant` (which counts at any
+ * status, below).
  */
-const DEAD_REFRESH_TOKEN = new Set(['invalid_grant', 'invalid_request', 'invalid_token']);
+const DEAD_REFRESH_TOKEN = new Set(['invalid_request', 'invalid_token']);
 
 /**
  * Whether a refresh failure says the refresh token is dead, so the manager signs in again

@@ -140,7 +140,7 @@ async function renew(
     if (!mayReauthenticate(provider) && refreshRefused(error)) return endSession(renewal, error);
     if (endsInteractiveSignIn(provider, error, signal)) {
       throw new AuthError(
-        'a sign-in that needs a person failed; it is not retried on its own (call getToken() to start over)',
+        'a sign-in that needs a person failed; it is not retried on its own (call forceRefresh() to start over)',
         'interaction_failed',
         { cause: error },
       );
