@@ -65,7 +65,8 @@ export interface ClientOptions {
    * (`token_endpoint_auth_methods_supported`), `client_secret_post` when the id or secret holds
    * characters Basic must encode and the server supports it, else `client_secret_basic`; when
    * Basic is refused (`invalid_client`, or a bare HTTP 400/401/403), the request is sent once
-   * more with `client_secret_post`, and what worked is remembered for that endpoint.
+   * more with `client_secret_post`, and that endpoint gets post from then on (once per
+   * endpoint, whatever post's answer, so no credential is sent twice on every request).
    */
   authMethod?: ClientAuthMethod;
   /** The signing key for `private_key_jwt`: a `CryptoKey` or PKCS #8 PEM. */

@@ -57,12 +57,8 @@ export function refreshTokenGrant(options: RefreshTokenGrantOptions): TokenProvi
   const refreshToken = requiredString('refreshTokenGrant', 'refreshToken', options.refreshToken);
   const scope = scopeString(options.scope);
   let handedIn = handedInTokens(options, refreshToken, client.now);
-  // A server that does not rotate answers without a refresh token: the one used stays valid
-  // and is kept, so the next renewal refreshes again (RFC 6749 §6).
-  const request = async (token: string, signal: AbortSignal | undefined) => {
-    const tokens = await client.grant('refresh_token', { refresh_token: token, scope }, signal);
-    return tokens.refreshToken ? tokens : tokens.with({ refreshToken: token });
-  };
+  const request = (token: string, signal: AbortSignal | undefined) =>
+    client.grant('refresh_token', { refresh_token: token, scope }, signal);
   return grantProvider({
     name: 'refreshTokenGrant',
     cacheKey: client.cacheKey({
@@ -84,7 +80,11 @@ export function refreshTokenGrant(options: RefreshTokenGrantOptions): TokenProvi
       const first = handedIn;
       handedIn = undefined;
       if (first?.isAccessValid(0, client.now())) return first;
-      return request(refreshToken, signal);
+      // A server that does not rotate answers without a refresh token: the one redeemed stays
+      // valid (RFC 6749 §6). The manager carries it over on its refresh path; a fetch is the
+      // provider's own, so it keeps it here.
+      const tokens = await request(refreshToken, signal);
+      return tokens.refreshToken ? tokens : tokens.with({ refreshToken });
     },
     refreshToken: (current, { signal } = {}) => {
       if (!current.refreshToken)

@@ -24,11 +24,6 @@ export function buildProvider(
 ): TokenProvider {
   try {
     const config = providerConfig(settings);
-    if (
-      config.timeoutMs !== undefined &&
-      !(Number.isFinite(config.timeoutMs) && config.timeoutMs > 0)
-    )
-      throw new TypeError(`${settingName('timeoutMs')} must be a positive number of milliseconds`);
     return providerFromConfig(
       { ...config, refreshToken: extra.refreshToken },
       { onUserCode: extra.onUserCode, settingName },

@@ -1,6 +1,7 @@
 import { staticToken, type TokenProvider } from '@auth/core';
 import { clientCredentials } from '../client-credentials.js';
 import { deviceAuthorization } from '../device-authorization.js';
+import { positiveMs } from '../internal/options.js';
 import { jwtBearer } from '../jwt-bearer.js';
 import { passwordGrant } from '../password-grant.js';
 import { refreshTokenGrant } from '../refresh-token-grant.js';
@@ -42,6 +43,8 @@ export function providerFromConfig(
   if (typeof config !== 'object' || config === null)
     throw new TypeError('providerFromConfig needs a settings object');
   const name = hooks.settingName ?? ((setting: keyof ProviderConfig) => setting);
+  // Checked here, not by the provider, so the message names the setting as the caller spells it.
+  positiveMs(name('timeoutMs'), config.timeoutMs, 0);
   const grant = config.grant ?? inferGrant(config);
   const settings = GRANT_SETTINGS[grant as ConfigGrant];
   if (!Object.hasOwn(GRANT_SETTINGS, grant)) {

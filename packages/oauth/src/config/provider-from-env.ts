@@ -70,12 +70,7 @@ export function providerFromEnv(
     if (value === undefined || value === '') continue;
     config[setting] = value;
   }
-  if (config.timeoutMs !== undefined) {
-    const timeoutMs = Number(config.timeoutMs);
-    if (!Number.isFinite(timeoutMs) || timeoutMs <= 0)
-      throw new TypeError(`${variable('timeoutMs')} must be a positive number of milliseconds`);
-    config.timeoutMs = timeoutMs;
-  }
+  if (config.timeoutMs !== undefined) config.timeoutMs = Number(config.timeoutMs);
   if (config.allowInsecureHttp !== undefined)
     config.allowInsecureHttp = config.allowInsecureHttp === 'true';
   if (typeof config.privateKey === 'string')

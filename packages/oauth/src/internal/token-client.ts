@@ -201,11 +201,12 @@ export class TokenClient {
       };
       const method = this.client.methodFor(as, endpoint);
       const read = await attemptWithNonce(method);
-      const fallback = clientAuthRefused(read)
-        ? this.client.fallbackAfter(as, endpoint, method)
-        : undefined;
+      const refused = clientAuthRefused(read);
+      const fallback = refused ? this.client.fallbackAfter(as, endpoint, method) : undefined;
       if (fallback === undefined) {
-        if (readCredentials(read)) this.client.settle(as, endpoint, method);
+        // The server read the credentials (it answered, and not by refusing them).
+        if (!refused && read.status < 500 && read.status !== 429)
+          this.client.settle(as, endpoint, method);
         return read;
       }
       // A server that refuses Basic (it may not form-decode it) gets the credentials in the
@@ -238,9 +239,4 @@ export class TokenClient {
       dpopThumbprint: this.dpopThumbprint,
     };
   }
-}
-
-/** Whether the server read the client's credentials (it answered, and not with a refusal of them). */
-function readCredentials(read: ReadResponse): boolean {
-  return read.status < 500 && read.status !== 429 && !clientAuthRefused(read);
 }

@@ -11,15 +11,15 @@ import type { PipelineStep } from './pipeline-step.js';
 import { stepProvider } from './step-provider.js';
 
 /**
- * Options of {@link tokenPipeline}. The timing, retry, clock and event settings go to the
- * `TokenManager` of every step that others depend on (see `TokenManagerOptions` for defaults),
- * except that a step makes one attempt per request: retries are the job of the manager
- * around the pipeline, so they do not multiply.
+ * Options of {@link tokenPipeline}. The timing, clock and event settings go to the
+ * `TokenManager` of every step that others depend on (see `TokenManagerOptions` for defaults).
+ * A step makes one attempt per request: retries are the job of the manager around the
+ * pipeline, so they do not multiply.
  */
 export interface TokenPipelineOptions
   extends Pick<
     TokenManagerOptions,
-    'expirySkewMs' | 'refreshAheadMs' | 'lockTtlMs' | 'retry' | 'now' | 'onEvent'
+    'expirySkewMs' | 'refreshAheadMs' | 'lockTtlMs' | 'now' | 'onEvent'
   > {
   /** The steps; the last one's token is the pipeline's. Order otherwise does not matter. */
   steps: readonly PipelineStep[];
@@ -86,14 +86,14 @@ export function tokenPipeline(options: TokenPipelineOptions): TokenProvider {
   const keyPrefix = options.keyPrefix;
   if (typeof keyPrefix !== 'string' || keyPrefix === '')
     throw new TypeError('tokenPipeline needs a keyPrefix naming its identity (e.g. "billing-api")');
-  const { expirySkewMs, refreshAheadMs, lockTtlMs, retry, now, onEvent } = options;
+  const { expirySkewMs, refreshAheadMs, lockTtlMs, now, onEvent } = options;
   // One attempt per step: the manager around the pipeline retries the whole chain, and a
   // step's failure is as transient as its cause, so retrying in both would multiply requests.
   const managerOptions = {
     expirySkewMs,
     refreshAheadMs,
     lockTtlMs,
-    retry: { ...retry, maxAttempts: 1 },
+    retry: { maxAttempts: 1 },
     now,
     onEvent,
   };

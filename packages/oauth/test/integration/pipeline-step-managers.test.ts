@@ -169,7 +169,6 @@ describe('tokenPipeline: every step is a TokenManager', () => {
     const pipeline = tokenPipeline({
       keyPrefix: 'acme',
       steps: loginSteps({ ...api, url: `${api.url}/missing` }, 'user'),
-      retry: { maxAttempts: 1 },
     });
     const error = await caught(() => pipeline.fetchToken());
     expect(AuthenticationError.isInstance(error)).toBe(true);
