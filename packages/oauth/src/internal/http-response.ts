@@ -161,7 +161,8 @@ function redactedError(error: unknown, redactor: SecretRedactor | undefined): un
   return new AuthError(message, code);
 }
 
-function tryParseJson(text: string): unknown {
+/** `text` parsed as JSON, or `undefined` when it is not JSON. */
+export function tryParseJson(text: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch {

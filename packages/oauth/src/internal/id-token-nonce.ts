@@ -1,6 +1,7 @@
 import { TokenResponseError } from '@auth/core';
 import * as oauth from 'oauth4webapi';
-import type { ReadResponse } from './http-response.js';
+import { decodeBase64 } from './base64.js';
+import { type ReadResponse, tryParseJson } from './http-response.js';
 
 /** JWS algorithms an ID token may name when the metadata lists none (its signature is not checked here). */
 const ANY_JWS_ALGORITHM = [
@@ -85,20 +86,13 @@ function nonceMismatch(): TokenResponseError {
 }
 
 function idTokenOf(text: string): string | undefined {
-  try {
-    const body = JSON.parse(text) as { id_token?: unknown };
-    return typeof body.id_token === 'string' ? body.id_token : undefined;
-  } catch {
-    return undefined;
-  }
+  const body = tryParseJson(text) as { id_token?: unknown } | undefined;
+  return typeof body?.id_token === 'string' ? body.id_token : undefined;
 }
 
 function claimsOf(jwt: string): Record<string, unknown> | undefined {
-  try {
-    const payload = jwt.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/');
-    const bytes = Uint8Array.from(atob(payload), (char) => char.charCodeAt(0));
-    return JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>;
-  } catch {
-    return undefined;
-  }
+  const claims = tryParseJson(decodeBase64(jwt.split('.')[1] ?? '') ?? '');
+  return typeof claims === 'object' && claims !== null
+    ? (claims as Record<string, unknown>)
+    : undefined;
 }

@@ -1,3 +1,5 @@
+import { decodeBase64 } from './base64.js';
+
 /** What replaces a secret in server-supplied text. */
 export const REDACTED = '[redacted]';
 
@@ -172,14 +174,6 @@ export class SecretRedactor {
     const code = (error as { code?: unknown }).code;
     if (typeof code === 'string') Object.assign(copy, { code });
     return copy;
-  }
-}
-
-function decodeBase64(text: string): string | undefined {
-  try {
-    return new TextDecoder().decode(Uint8Array.from(atob(text), (char) => char.charCodeAt(0)));
-  } catch {
-    return undefined;
   }
 }
 
