@@ -2,11 +2,7 @@ import { raceSignal } from '@auth/core';
 import type { AuthScopeOptions } from './auth-options.js';
 import { AuthPolicy, unsignableBodyError } from './internal/auth-policy.js';
 import { LazyAuthRequest } from './internal/auth-request.js';
-import {
-  droppedHeader,
-  droppedHeaderError,
-  opaqueRedirectRefusal,
-} from './internal/browser-limits.js';
+import { opaqueRedirectRefusal } from './internal/browser-limits.js';
 import {
   isRedirectStatus,
   type OutgoingRequest,
@@ -176,8 +172,8 @@ export function createAuthFetch(options: AuthFetchOptions): FetchFunction {
 interface SentCredentials {
   /** The headers sent: the caller's with the strategy's added. */
   headers: Headers | Record<string, string>;
-  /** The names of the strategy's headers. */
-  names: string[];
+  /** The strategy's headers. */
+  credentials: Record<string, string>;
   /** False when the body cannot be resent or the caller's headers overrode the strategy's. */
   retryable: boolean;
 }
@@ -198,9 +194,6 @@ async function withCredentials(policy: AuthPolicy, hop: OutgoingRequest): Promis
   // callers goes on), as it would end fetch's own wait.
   const credentials =
     obtained instanceof Promise ? await raceSignal(obtained, hop.signal) : obtained;
-  const names = Object.keys(credentials);
-  const dropped = droppedHeader(names);
-  if (dropped !== undefined) throw droppedHeaderError(dropped, hop.target.origin);
   let headers: Headers | Record<string, string> = credentials;
   let overridden = false;
   if (hop.headers !== undefined) {
@@ -211,7 +204,7 @@ async function withCredentials(policy: AuthPolicy, hop: OutgoingRequest): Promis
     }
     headers = merged;
   }
-  return { headers, names, retryable: !overridden && (hop.body?.replayable ?? true) };
+  return { headers, credentials, retryable: !overridden && (hop.body?.replayable ?? true) };
 }
 
 /**
@@ -235,7 +228,7 @@ async function followOpaqueRedirect(
     origin,
     method: hop.method,
     replayable: hop.body?.replayable ?? true,
-    credentialNames: sent?.names ?? [],
+    credentialNames: Object.keys(sent?.credentials ?? {}),
   });
   if (refusal !== undefined) throw refusal;
   return send(hop.target.href, { ...init, redirect: 'follow' });

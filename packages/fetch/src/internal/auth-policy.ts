@@ -7,6 +7,7 @@ import {
 } from '@auth/core';
 import type { AuthScopeOptions } from '../auth-options.js';
 import { type AuthRetryPolicy, authRetry } from '../auth-retry.js';
+import { droppedHeaderError, headerDropped } from './browser-limits.js';
 import { CredentialScope } from './credential-scope.js';
 import { discardBody } from './response-body.js';
 
@@ -91,6 +92,7 @@ export class AuthPolicy {
           { serviceName: request.url.origin },
         );
       }
+      if (headerDropped(name)) throw droppedHeaderError(name, request.url.origin);
     }
     return headers;
   }

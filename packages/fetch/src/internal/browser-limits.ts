@@ -4,29 +4,25 @@ import { AuthenticationError } from '@auth/core';
 const kept = new Map<string, boolean>();
 
 /**
- * The first of `names` that this runtime's `fetch` would drop without a word: a browser's
+ * Whether this runtime's `fetch` would drop the header `name` without a word: a browser's
  * forbidden request headers (`Date`, `Host`, `Cookie`, `Sec-*`, …). Each name is tried once
  * on a `Request`, which applies the same rules as `fetch`; Node, Bun, Deno and workerd keep
  * them all.
  *
- * @param names - The header names a strategy set.
- * @returns The name that would be dropped, or `undefined`.
+ * @param name - A header name a strategy set.
  */
-export function droppedHeader(names: Iterable<string>): string | undefined {
-  for (const name of names) {
-    const key = name.toLowerCase();
-    let survives = kept.get(key);
-    if (survives === undefined) {
-      // Without a global Request (a fetch brought by the caller, an old runtime) nothing
-      // filters headers: they are all kept.
-      survives =
-        typeof Request === 'undefined' ||
-        new Request('http://localhost/', { headers: [[name, 'x']] }).headers.has(name);
-      kept.set(key, survives);
-    }
-    if (!survives) return name;
+export function headerDropped(name: string): boolean {
+  const key = name.toLowerCase();
+  let survives = kept.get(key);
+  if (survives === undefined) {
+    // Without a global Request (a fetch brought by the caller, an old runtime) nothing
+    // filters headers: they are all kept.
+    survives =
+      typeof Request === 'undefined' ||
+      new Request('http://localhost/', { headers: [[name, 'x']] }).headers.has(name);
+    kept.set(key, survives);
   }
-  return undefined;
+  return !survives;
 }
 
 /**
