@@ -271,9 +271,13 @@ export class TokenManager {
 
   /** See {@link adoptsStored}. */
   #acceptsStored(tokens: TokenSet | undefined, background: boolean): tokens is TokenSet {
-    const current = this.#tokens;
-    const check = { rejectedToken: this.#rejectedToken, current, timing: this.#timing, background };
-    return adoptsStored(tokens, { ...check, now: this.#now });
+    return adoptsStored(tokens, {
+      rejectedToken: this.#rejectedToken,
+      current: this.#tokens,
+      timing: this.#timing,
+      background,
+      now: this.#now,
+    });
   }
 
   #refreshInBackground(now: number): void {
