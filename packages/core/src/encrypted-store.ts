@@ -1,5 +1,5 @@
 import { TokenStoreError } from './errors.js';
-import { fromBase64, toBase64Url } from './internal/base64.js';
+import { fromBase64, toBase64Url } from './internal/encoding/base64.js';
 import { TokenSet } from './token-set.js';
 import type { TokenLock, TokenStore, WaitForUpdateOptions } from './token-store.js';
 

@@ -1,4 +1,3 @@
-export { abortableDelay } from './abortable-delay.js';
 export { type EncryptedStoreOptions, encryptedStore } from './encrypted-store.js';
 export {
   AuthError,
@@ -20,7 +19,6 @@ export {
 } from './errors.js';
 export { isLoopbackHost } from './loopback-host.js';
 export { MemoryTokenStore, type MemoryTokenStoreOptions } from './memory-token-store.js';
-export { raceSignal } from './race-signal.js';
 export { type StaticTokenOptions, staticToken } from './static-token.js';
 export { type ApiKeyAuthOptions, apiKeyAuth } from './strategies/api-key-auth.js';
 export type {

@@ -2,7 +2,7 @@
  * Whether `hostname` (as `URL#hostname` gives it) names this machine: `localhost`, a
  * `*.localhost` name, `127.0.0.0/8` or `[::1]`. The packages send credentials over plain
  * `http:` only to such hosts unless the caller sets `allowInsecureHttp`; this is the one
- * rule they share.
+ * rule they share, exported for adapters of other HTTP clients that keep to it.
  *
  * @param hostname - A URL's `hostname`.
  * @returns `true` for a loopback host.

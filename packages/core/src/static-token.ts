@@ -1,7 +1,7 @@
-import { isoTime } from './internal/iso-time.js';
-import { readJwtTimes } from './internal/jwt.js';
-import { inspectSymbol } from './internal/redaction.js';
-import { sha256Hex } from './internal/sha256.js';
+import { fingerprint } from './internal/crypto/fingerprint.js';
+import { isoTime } from './internal/encoding/iso-time.js';
+import { readJwtTimes } from './internal/encoding/jwt.js';
+import { redacted } from './internal/redaction.js';
 import type { ProviderDescription, TokenProvider } from './token-provider.js';
 import { TokenSet } from './token-set.js';
 
@@ -31,18 +31,16 @@ export interface StaticTokenOptions {
 export function staticToken(token: string, options: StaticTokenOptions = {}): TokenProvider {
   const times = typeof token === 'string' ? readJwtTimes(token) : undefined;
   const tokens = new TokenSet({ accessToken: token, tokenType: options.tokenType, ...times });
-  const cacheKey = options.cacheKey ?? `static:${sha256Hex(token).slice(0, 16)}`;
+  const cacheKey = options.cacheKey ?? `static:${fingerprint(token)}`;
   const describe = (): ProviderDescription => ({
     type: 'static',
     token: 'set',
     expiresAt: tokens.expiresAt === undefined ? undefined : isoTime(tokens.expiresAt),
   });
-  return {
+  return redacted('staticToken', describe, {
     cacheKey,
     canReauthenticate: true,
     fetchToken: async () => tokens,
     describe,
-    toJSON: describe,
-    [inspectSymbol]: () => `staticToken(${JSON.stringify(describe())})`,
-  } as TokenProvider;
+  });
 }

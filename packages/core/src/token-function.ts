@@ -1,5 +1,5 @@
-import { readJwtTimes } from './internal/jwt.js';
-import { inspectSymbol } from './internal/redaction.js';
+import { readJwtTimes } from './internal/encoding/jwt.js';
+import { redacted } from './internal/redaction.js';
 import type { ProviderDescription, TokenProvider } from './token-provider.js';
 import { TokenSet } from './token-set.js';
 
@@ -50,7 +50,7 @@ export function tokenFunction(
   }
   const now = options.now ?? Date.now;
   const describe = (): ProviderDescription => ({ type: 'function', cacheKey, ttlMs });
-  return {
+  return redacted('tokenFunction', describe, {
     cacheKey,
     canReauthenticate: true,
     async fetchToken() {
@@ -61,9 +61,7 @@ export function tokenFunction(
       return new TokenSet({ accessToken, tokenType, expiresAt, issuedAt });
     },
     describe,
-    toJSON: describe,
-    [inspectSymbol]: () => `tokenFunction(${JSON.stringify(describe())})`,
-  } as TokenProvider;
+  });
 }
 
 /** Splits `"Bearer abc"` into its scheme and token; a bare token is a Bearer token. */

@@ -1,6 +1,6 @@
 import { AuthError } from './errors.js';
-import { GuardedStore } from './internal/guarded-store.js';
-import { isoTime } from './internal/iso-time.js';
+import { isoTime } from './internal/encoding/iso-time.js';
+import { raceSignal } from './internal/race-signal.js';
 import { inspectSymbol } from './internal/redaction.js';
 import {
   asError,
@@ -8,6 +8,7 @@ import {
   eventEmitter,
   obtainedEvent,
 } from './internal/token-manager/events.js';
+import { GuardedStore } from './internal/token-manager/guarded-store.js';
 import { fallbackToken, forCaller, Outage } from './internal/token-manager/outage.js';
 import {
   adoptsStored,
@@ -25,7 +26,6 @@ import {
   type TokenSchedule,
 } from './internal/token-manager/token-timing.js';
 import { MemoryTokenStore } from './memory-token-store.js';
-import { raceSignal } from './race-signal.js';
 import type { ForceRefreshOptions, TokenManagerOptions } from './token-manager-options.js';
 import type { ProviderDescription, TokenProvider } from './token-provider.js';
 import type { TokenSet } from './token-set.js';

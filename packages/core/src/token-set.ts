@@ -1,8 +1,8 @@
 import { TokenSetFormatError } from './errors.js';
+import { fingerprint } from './internal/crypto/fingerprint.js';
+import { isoTime, LATEST_EPOCH_MS } from './internal/encoding/iso-time.js';
 import { hasControlCharacter, isHeaderToken, isVisibleAscii } from './internal/header-values.js';
-import { isoTime, LATEST_EPOCH_MS } from './internal/iso-time.js';
 import { inspectSymbol } from './internal/redaction.js';
-import { sha256Hex } from './internal/sha256.js';
 import { KNOWN_SCHEMES, tokenSetFromResponse } from './internal/token-response.js';
 
 /** What a {@link TokenSet} is built from. Times are epoch milliseconds. */
@@ -244,7 +244,7 @@ export class TokenSet {
    * telling tokens apart in logs and metrics.
    */
   get fingerprint(): string {
-    this.#fingerprint ??= sha256Hex(this.#accessToken).slice(0, FINGERPRINT_LENGTH);
+    this.#fingerprint ??= fingerprint(this.#accessToken, FINGERPRINT_LENGTH);
     return this.#fingerprint;
   }
 

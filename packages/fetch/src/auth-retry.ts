@@ -1,4 +1,5 @@
 import type { AuthRequest } from '@auth/core';
+import { backoffMs } from '@auth/core/internal';
 
 /**
  * What a retry policy sees when a request with credentials came back 401.
@@ -168,12 +169,11 @@ export const authRetry = Object.freeze({
     if (!Number.isFinite(multiplier) || multiplier < 1)
       throw new TypeError('authRetry.exponential multiplier must be a finite number of at least 1');
     const jitter = options.jitter ?? true;
+    const schedule = { firstMs: baseDelayMs, maxMs: maxDelayMs, multiplier };
     return Object.freeze({
       maxRetries,
-      delayMs({ attempt }: AuthRetryState): number {
-        const delay = Math.min(maxDelayMs, baseDelayMs * multiplier ** (attempt - 1));
-        return jitter ? delay / 2 + (Math.random() * delay) / 2 : delay;
-      },
+      delayMs: ({ attempt }: AuthRetryState): number =>
+        backoffMs(attempt, schedule, jitter ? Math.random() : undefined),
     });
   },
 

@@ -1,4 +1,4 @@
-import { raceSignal } from '@auth/core';
+import { raceSignal } from '@auth/core/internal';
 import type { AuthScopeOptions } from './auth-options.js';
 import { AuthPolicy, unsignableBodyError } from './internal/auth-policy.js';
 import { LazyAuthRequest } from './internal/auth-request.js';

@@ -1,10 +1,5 @@
-import {
-  abortableDelay,
-  OAuthError,
-  type TokenProvider,
-  TokenResponseError,
-  type TokenSet,
-} from '@auth/core';
+import { OAuthError, type TokenProvider, TokenResponseError, type TokenSet } from '@auth/core';
+import { abortableDelay } from '@auth/core/internal';
 import * as oauth from 'oauth4webapi';
 import type { ClientOptions, DPoPOptions, EndpointOptions } from './endpoint-options.js';
 import { grantProvider } from './internal/grant-provider.js';

@@ -1,4 +1,5 @@
-import { raceSignal, TokenResponseError } from '@auth/core';
+import { TokenResponseError } from '@auth/core';
+import { raceSignal } from '@auth/core/internal';
 import * as oauth from 'oauth4webapi';
 import { withDeadline } from './internal/abort.js';
 import { jsonOrThrow, readResponse } from './internal/http-response.js';

@@ -1,8 +1,8 @@
 import { type TokenProvider, TokenResponseError, TokenSet } from '@auth/core';
+import { presence } from '@auth/core/internal';
 import type { ClientOptions, DPoPOptions, EndpointOptions } from './endpoint-options.js';
 import { grantProvider } from './internal/grant-provider.js';
 import { requiredString, scopeString } from './internal/options.js';
-import { presence } from './internal/redaction.js';
 import { TokenClient } from './internal/token-client.js';
 
 /** Options of {@link refreshTokenGrant}. */

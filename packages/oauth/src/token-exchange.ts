@@ -1,8 +1,8 @@
 import type { TokenProvider } from '@auth/core';
+import { presence } from '@auth/core/internal';
 import type { ClientOptions, DPoPOptions, EndpointOptions } from './endpoint-options.js';
 import { grantProvider } from './internal/grant-provider.js';
 import { list, scopeString } from './internal/options.js';
-import { presence } from './internal/redaction.js';
 import { TokenClient } from './internal/token-client.js';
 
 const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { open, rename, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import {
@@ -9,6 +8,7 @@ import {
   type TokenStoreErrorFields,
   type WaitForUpdateOptions,
 } from '@auth/core';
+import { fingerprint, inspectSymbol } from '@auth/core/internal';
 import { defaultTokenFilePath } from './default-token-file-path.js';
 import type { FileTokenStoreEvent } from './file-token-store-events.js';
 import { writeFileAtomically } from './internal/atomic-write.js';
@@ -57,7 +57,6 @@ export interface FileTokenStoreOptions {
 type StoreOperation = NonNullable<TokenStoreErrorFields['operation']>;
 
 const KEY_HASH_LENGTH = 16;
-const inspectSymbol = Symbol.for('nodejs.util.inspect.custom');
 
 /**
  * A {@link TokenStore} in one JSON file, so a login survives restarts and is shared by the
@@ -357,7 +356,7 @@ export class FileTokenStore implements TokenStore {
   }
 
   #lockPathOf(key: string): string {
-    return `${this.#path}.${hashKey(key)}.lock`;
+    return `${this.#path}.${fingerprint(key, KEY_HASH_LENGTH)}.lock`;
   }
 
   /** Settings of the key lock at `lockPath`: its TTL, the clock, this process. */
@@ -388,9 +387,4 @@ export class FileTokenStore implements TokenStore {
 
 function checkKey(key: string): void {
   if (typeof key !== 'string' || key === '') throw new TypeError('key must be a non-empty string');
-}
-
-/** A file-name-safe tag of a key: the key itself may be long or hold any character. */
-function hashKey(key: string): string {
-  return createHash('sha256').update(key).digest('hex').slice(0, KEY_HASH_LENGTH);
 }

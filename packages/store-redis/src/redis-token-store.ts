@@ -6,6 +6,7 @@ import {
   type TokenStore,
   type WaitForUpdateOptions,
 } from '@auth/core';
+import { inspectSymbol } from '@auth/core/internal';
 import type { Cluster, Redis } from 'ioredis';
 import { BoundedClient } from './internal/bounded-client.js';
 import { type RedisKeys, redisKeys } from './internal/key-layout.js';
@@ -42,8 +43,6 @@ export interface RedisTokenStoreOptions {
   /** The clock, for turning expiry instants into `PX` durations. Default `Date.now`. */
   now?: () => number;
 }
-
-const inspectSymbol = Symbol.for('nodejs.util.inspect.custom');
 
 /**
  * A {@link TokenStore} on Redis (ioredis `Redis` or `Cluster`): one token for every

@@ -8,3 +8,20 @@ export const inspectSymbol: unique symbol = Symbol.for('nodejs.util.inspect.cust
 export function presence(value: unknown): 'set' | 'not set' {
   return value === undefined || value === null || value === '' ? 'not set' : 'set';
 }
+
+/**
+ * `target` with a redacted face: `JSON.stringify` gives `summary()`, and `util.inspect`
+ * gives `name(<summary as JSON>)`, so a strategy or provider holding a secret never shows
+ * it. The summary must hold no secret (use {@link presence} for them).
+ *
+ * @param name - What `util.inspect` calls the object, usually its factory's name.
+ * @param summary - The redacted description, called on every print.
+ * @param target - The object; it is extended, not copied.
+ * @returns `target`, typed as it was.
+ */
+export function redacted<T extends object>(name: string, summary: () => unknown, target: T): T {
+  return Object.assign(target, {
+    toJSON: summary,
+    [inspectSymbol]: () => `${name}(${JSON.stringify(summary())})`,
+  });
+}

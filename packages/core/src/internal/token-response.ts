@@ -1,7 +1,7 @@
 import { TokenResponseError } from '../errors.js';
 import type { TokenResponseOptions, TokenSet, TokenSetInit } from '../token-set.js';
-import { isoTime } from './iso-time.js';
-import { readJwtTimes } from './jwt.js';
+import { isoTime } from './encoding/iso-time.js';
+import { readJwtTimes } from './encoding/jwt.js';
 
 /** The `Authorization` schemes every token set knows, by their lower-case name. */
 export const KNOWN_SCHEMES: Record<string, string> = { bearer: 'Bearer', dpop: 'DPoP' };

@@ -1,5 +1,5 @@
 import { isHeaderToken, isVisibleAscii } from '../internal/header-values.js';
-import { inspectSymbol } from '../internal/redaction.js';
+import { redacted } from '../internal/redaction.js';
 import type { AuthStrategy } from './auth-strategy.js';
 
 /** Options of {@link apiKeyAuth}. */
@@ -33,9 +33,7 @@ export function apiKeyAuth(key: string, options: ApiKeyAuthOptions = {}): AuthSt
     throw new TypeError(`apiKeyAuth header "${header}" is not a valid header name`);
   const headers = { [header]: key };
   const summary = () => ({ type: 'api-key', header, key: 'set' });
-  return {
+  return redacted('apiKeyAuth', summary, {
     authenticate: () => headers,
-    toJSON: summary,
-    [inspectSymbol]: () => `apiKeyAuth(${JSON.stringify(summary())})`,
-  } as AuthStrategy;
+  });
 }

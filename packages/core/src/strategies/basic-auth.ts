@@ -1,6 +1,6 @@
-import { toBase64 } from '../internal/base64.js';
+import { toBase64 } from '../internal/encoding/base64.js';
 import { hasControlCharacter } from '../internal/header-values.js';
-import { inspectSymbol } from '../internal/redaction.js';
+import { redacted } from '../internal/redaction.js';
 import type { AuthStrategy } from './auth-strategy.js';
 
 /**
@@ -27,9 +27,7 @@ export function basicAuth(username: string, password: string): AuthStrategy {
     throw new TypeError('basicAuth username and password must not contain control characters');
   }
   const headers = { Authorization: `Basic ${toBase64(`${username}:${password}`)}` };
-  return {
+  return redacted('basicAuth', () => ({ type: 'basic', password: 'set' }), {
     authenticate: () => headers,
-    toJSON: () => ({ type: 'basic', password: 'set' }),
-    [inspectSymbol]: () => 'basicAuth({ password: "set" })',
-  } as AuthStrategy;
+  });
 }

@@ -1,5 +1,5 @@
 import { isVisibleAscii } from '../internal/header-values.js';
-import { inspectSymbol } from '../internal/redaction.js';
+import { redacted } from '../internal/redaction.js';
 import { tokenFunction } from '../token-function.js';
 import { TokenManager } from '../token-manager.js';
 import type { AuthStrategy } from './auth-strategy.js';
@@ -36,9 +36,7 @@ export function bearerAuth(
       'bearerAuth needs a non-empty token without whitespace or control characters',
     );
   const headers = { Authorization: `Bearer ${token}` };
-  return {
+  return redacted('bearerAuth', () => ({ type: 'bearer', token: 'set' }), {
     authenticate: () => headers,
-    toJSON: () => ({ type: 'bearer', token: 'set' }),
-    [inspectSymbol]: () => 'bearerAuth({ token: "set" })',
-  } as AuthStrategy;
+  });
 }

@@ -1,8 +1,8 @@
 import { createHash, createPublicKey, verify } from 'node:crypto';
 import { inspect } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fromBase64Text } from '../internal/base64.js';
-import { jwkThumbprint } from '../internal/dpop-proof.js';
+import { jwkThumbprint } from '../internal/crypto/dpop-proof.js';
+import { fromBase64Text } from '../internal/encoding/base64.js';
 import { scriptedProvider, TEST_EPOCH, testClock } from '../testing/scripted-provider.js';
 import { TokenManager } from '../token-manager.js';
 import type { AuthRequest } from './auth-strategy.js';

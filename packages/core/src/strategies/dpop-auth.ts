@@ -5,8 +5,8 @@ import {
   proofNonce,
   publicJwk,
   signProof,
-} from '../internal/dpop-proof.js';
-import { inspectSymbol } from '../internal/redaction.js';
+} from '../internal/crypto/dpop-proof.js';
+import { redacted } from '../internal/redaction.js';
 import type { TokenSet } from '../token-set.js';
 import type { AuthStrategy } from './auth-strategy.js';
 import { type TokenSource, tokenAuth } from './token-auth.js';
@@ -86,7 +86,7 @@ export function dpopAuth(manager: TokenSource, options: DPoPAuthOptions): AuthSt
     thumbprint: typeof thumbprint === 'string' ? thumbprint : undefined,
   });
 
-  return {
+  return redacted('dpopAuth', summary, {
     async authenticate(req) {
       const token = manager.peekToken?.() ?? (await manager.getToken());
       jwk ??= publicJwk(keyPair.publicKey, alg);
@@ -111,7 +111,5 @@ export function dpopAuth(manager: TokenSource, options: DPoPAuthOptions): AuthSt
       }
       return asToken.onUnauthorized!(state);
     },
-    toJSON: summary,
-    [inspectSymbol]: () => `dpopAuth(${JSON.stringify(summary())})`,
-  } as AuthStrategy;
+  });
 }

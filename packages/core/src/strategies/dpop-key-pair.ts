@@ -1,5 +1,5 @@
-import { dpopAlgorithmOf, jwkThumbprint, publicJwk } from '../internal/dpop-proof.js';
-import { inspectSymbol } from '../internal/redaction.js';
+import { dpopAlgorithmOf, jwkThumbprint, publicJwk } from '../internal/crypto/dpop-proof.js';
+import { redacted } from '../internal/redaction.js';
 
 /**
  * A key pair for DPoP (RFC 9449) with its JWK thumbprint: the identity a server binds
@@ -95,11 +95,11 @@ export async function dpopKeyPair(keyPair: CryptoKeyPair): Promise<DPoPKeyPair> 
   const alg = dpopAlgorithmOf(keyPair);
   const thumbprint = await jwkThumbprint(await publicJwk(keyPair.publicKey, alg));
   const summary = () => ({ type: 'dpop-key-pair', alg, thumbprint });
-  return Object.freeze({
-    privateKey: keyPair.privateKey,
-    publicKey: keyPair.publicKey,
-    thumbprint,
-    toJSON: summary,
-    [inspectSymbol]: () => `DPoPKeyPair(${JSON.stringify(summary())})`,
-  });
+  return Object.freeze(
+    redacted('DPoPKeyPair', summary, {
+      privateKey: keyPair.privateKey,
+      publicKey: keyPair.publicKey,
+      thumbprint,
+    }),
+  );
 }

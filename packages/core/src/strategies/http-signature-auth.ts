@@ -1,8 +1,8 @@
-import { toBase64 } from '../internal/base64.js';
-import { sha256Digest } from '../internal/digest.js';
-import { inspectSymbol } from '../internal/redaction.js';
-import { serializeSignatureParams, signatureBase } from '../internal/signature-base.js';
-import { signBytes, signingKeyLoader } from '../internal/signing-keys.js';
+import { sha256Digest } from '../internal/crypto/digest.js';
+import { serializeSignatureParams, signatureBase } from '../internal/crypto/signature-base.js';
+import { signBytes, signingKeyLoader } from '../internal/crypto/signing-keys.js';
+import { toBase64 } from '../internal/encoding/base64.js';
+import { redacted } from '../internal/redaction.js';
 import type { AuthRequest, AuthStrategy } from './auth-strategy.js';
 import type { PrivateKeyInput, SigningAlgorithm } from './signing-key.js';
 
@@ -84,7 +84,7 @@ export function httpSignatureAuth(options: HttpSignatureAuthOptions): AuthStrate
     key: 'set',
   });
 
-  return {
+  return redacted('httpSignatureAuth', summary, {
     signsBody: coversDigest,
     async authenticate(req: AuthRequest) {
       const added: Record<string, string> = {};
@@ -109,7 +109,5 @@ export function httpSignatureAuth(options: HttpSignatureAuthOptions): AuthStrate
         Signature: `${label}=:${toBase64(signature)}:`,
       };
     },
-    toJSON: summary,
-    [inspectSymbol]: () => `httpSignatureAuth(${JSON.stringify(summary())})`,
-  } as AuthStrategy;
+  });
 }

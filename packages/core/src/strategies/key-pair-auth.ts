@@ -1,5 +1,5 @@
 import { isVisibleAscii } from '../internal/header-values.js';
-import { inspectSymbol } from '../internal/redaction.js';
+import { redacted } from '../internal/redaction.js';
 import type { AuthStrategy } from './auth-strategy.js';
 
 /** Options of {@link keyPairAuth}. */
@@ -35,9 +35,7 @@ export function keyPairAuth(options: KeyPairAuthOptions): AuthStrategy {
   }
   const headers = { Authorization: `Simple ${publicKey}:${secretKey}` };
   const summary = () => ({ type: 'key-pair', publicKey, secretKey: 'set' });
-  return {
+  return redacted('keyPairAuth', summary, {
     authenticate: () => headers,
-    toJSON: summary,
-    [inspectSymbol]: () => `keyPairAuth(${JSON.stringify(summary())})`,
-  } as AuthStrategy;
+  });
 }

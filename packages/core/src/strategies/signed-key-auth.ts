@@ -1,9 +1,9 @@
-import { toBase64 } from '../internal/base64.js';
-import { sha256Digest, toHex } from '../internal/digest.js';
-import { p1363ToDer } from '../internal/ecdsa-der.js';
+import { sha256Digest, toHex } from '../internal/crypto/digest.js';
+import { p1363ToDer } from '../internal/crypto/ecdsa-der.js';
+import { signBytes, signingKeyLoader } from '../internal/crypto/signing-keys.js';
+import { toBase64 } from '../internal/encoding/base64.js';
 import { isHeaderToken, isVisibleAscii } from '../internal/header-values.js';
-import { inspectSymbol } from '../internal/redaction.js';
-import { signBytes, signingKeyLoader } from '../internal/signing-keys.js';
+import { redacted } from '../internal/redaction.js';
 import type { AuthRequest, AuthStrategy } from './auth-strategy.js';
 import type { PrivateKeyInput } from './signing-key.js';
 
@@ -69,7 +69,7 @@ export function signedKeyAuth(options: SignedKeyAuthOptions): AuthStrategy {
     );
   const loadKey = signingKeyLoader(options.privateKey, 'ecdsa-p256-sha256');
   const summary = () => ({ type: 'signed-key', publicKey, privateKey: 'set', dateHeader });
-  return {
+  return redacted('signedKeyAuth', summary, {
     signsBody: true,
     async authenticate(req: AuthRequest) {
       const timestamp = new Date(now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -85,7 +85,5 @@ export function signedKeyAuth(options: SignedKeyAuthOptions): AuthStrategy {
         [dateHeader]: timestamp,
       };
     },
-    toJSON: summary,
-    [inspectSymbol]: () => `signedKeyAuth(${JSON.stringify(summary())})`,
-  } as AuthStrategy;
+  });
 }

@@ -1,4 +1,4 @@
-import { inspectSymbol } from '../internal/redaction.js';
+import { redacted } from '../internal/redaction.js';
 import type { TokenManager } from '../token-manager.js';
 import type { TokenSet } from '../token-set.js';
 import type { AuthStrategy } from './auth-strategy.js';
@@ -43,7 +43,7 @@ export function tokenAuth(manager: TokenSource): AuthStrategy {
     }
     return lastHeaders;
   };
-  return {
+  return redacted('tokenAuth', summary, {
     authenticate() {
       const ready = manager.peekToken?.();
       return ready ? headersFor(ready) : manager.getToken().then(headersFor);
@@ -54,7 +54,5 @@ export function tokenAuth(manager: TokenSource): AuthStrategy {
       await manager.forceRefresh(rejected ? { rejected } : {});
       return true;
     },
-    toJSON: summary,
-    [inspectSymbol]: () => `tokenAuth(${JSON.stringify(summary())})`,
-  } as AuthStrategy;
+  });
 }

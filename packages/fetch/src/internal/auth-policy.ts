@@ -2,20 +2,14 @@ import {
   AuthenticationError,
   type AuthRequest,
   type AuthStrategy,
-  abortableDelay,
   type UnauthorizedResponse,
 } from '@auth/core';
+import { abortableDelay, isHeaderToken, isHeaderValue } from '@auth/core/internal';
 import type { AuthScopeOptions } from '../auth-options.js';
 import { type AuthRetryPolicy, authRetry } from '../auth-retry.js';
 import { droppedHeaderError, headerDropped } from './browser-limits.js';
 import { CredentialScope } from './credential-scope.js';
 import { discardBody } from './response-body.js';
-
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-// RFC 9110 §5.5: a field value is visible ASCII, space, tab and obs-text (Latin-1 0x80–0xFF).
-// Everything else (CR, LF, NUL, other controls, DEL, anything beyond Latin-1) is refused: CR
-// and LF would inject headers, and fetch would throw a raw TypeError for the rest.
-const INVALID_HEADER_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
 
 /**
  * The options both adapters share, checked once at construction: which URLs get
@@ -82,11 +76,7 @@ export class AuthPolicy {
   #checked(headers: Record<string, string>, request: AuthRequest): Record<string, string> {
     for (const name in headers) {
       const value = headers[name];
-      if (
-        !HEADER_NAME.test(name) ||
-        typeof value !== 'string' ||
-        INVALID_HEADER_VALUE.test(value)
-      ) {
+      if (!isHeaderToken(name) || typeof value !== 'string' || !isHeaderValue(value)) {
         throw new AuthenticationError(
           `the strategy returned an unsafe "${safeName(name)}" header: names are tokens, and values may hold only visible ASCII, spaces, tabs and Latin-1 letters (no CR, LF, control characters, DEL or characters beyond Latin-1); nothing was sent`,
           { serviceName: request.url.origin },
@@ -179,5 +169,5 @@ export function unsignableBodyError(origin: string, detail: string): Authenticat
 }
 
 function safeName(name: string): string {
-  return HEADER_NAME.test(name) ? name : '(invalid name)';
+  return isHeaderToken(name) ? name : '(invalid name)';
 }

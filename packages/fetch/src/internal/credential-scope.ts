@@ -1,4 +1,4 @@
-import { isLoopbackHost } from '@auth/core';
+import { checkedHttpUrl } from '@auth/core/internal';
 import { compilePathPatterns, type PathMatcher } from './path-patterns.js';
 
 /** Settings that decide which URLs get credentials. */
@@ -50,18 +50,5 @@ export class CredentialScope {
 }
 
 function checkedOrigin(entry: string | URL, allowInsecureHttp: boolean): string {
-  let url: URL;
-  try {
-    url = entry instanceof URL ? entry : new URL(String(entry));
-  } catch {
-    throw new TypeError('every origin must be an absolute URL such as https://api.example.com');
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:')
-    throw new TypeError(`origin ${url.origin} must be http: or https:`);
-  if (url.protocol === 'http:' && !allowInsecureHttp && !isLoopbackHost(url.hostname)) {
-    throw new TypeError(
-      `refusing to send credentials over plain http to ${url.origin}: use https, or set allowInsecureHttp`,
-    );
-  }
-  return url.origin;
+  return checkedHttpUrl('each origin', entry, allowInsecureHttp).origin;
 }

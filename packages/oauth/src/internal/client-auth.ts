@@ -1,3 +1,4 @@
+import { fingerprint, fromBase64, presence } from '@auth/core/internal';
 import * as oauth from 'oauth4webapi';
 import type {
   ClientAssertionAlgorithm,
@@ -6,9 +7,7 @@ import type {
 } from '../endpoint-options.js';
 import type { EndpointName } from './authorization-server.js';
 import { basicMustEncode, clientSecretBasic } from './basic-credentials.js';
-import { credentialTag } from './hash.js';
 import { requiredString } from './options.js';
-import { presence } from './redaction.js';
 
 const METHODS: readonly ClientAuthMethod[] = [
   'client_secret_basic',
@@ -40,8 +39,8 @@ export class ClientAuthentication {
   readonly clientId: string;
   /** The method given or defaulted to; requests may use another (see {@link methodFor}). */
   readonly method: ClientAuthMethod;
-  /** A tag of the credential for cache keys (never the credential). */
-  readonly credentialTag: string;
+  /** The credential's fingerprint, for cache keys (never the credential). */
+  readonly fingerprint: string;
   /** Whether the method may be chosen per server (a secret without an explicit `authMethod`). */
   readonly #automatic: boolean;
   /** The method settled on per endpoint URL, when the method is automatic. */
@@ -102,7 +101,7 @@ export class ClientAuthentication {
         `${owner}: signingAlgorithm must be one of ${Object.keys(IMPORT_PARAMS).join(', ')}`,
       );
     const keyMaterial = typeof options.privateKey === 'string' ? options.privateKey : options.keyId;
-    this.credentialTag = credentialTag(this.clientId, method, options.clientSecret, keyMaterial);
+    this.fingerprint = fingerprint([this.clientId, method, options.clientSecret, keyMaterial]);
   }
 
   /**
@@ -237,8 +236,7 @@ async function importPkcs8(
   algorithm: EcKeyImportParams | RsaHashedImportParams | Algorithm,
 ): Promise<CryptoKey> {
   const base64 = pem.replace(/-----(BEGIN|END) PRIVATE KEY-----/g, '').replace(/\s+/g, '');
-  const der = Uint8Array.from(atob(base64), (char) => char.charCodeAt(0));
-  return crypto.subtle.importKey('pkcs8', der, algorithm, false, ['sign']);
+  return crypto.subtle.importKey('pkcs8', fromBase64(base64), algorithm, false, ['sign']);
 }
 
 /** Whether `pem` is one PKCS #8 block whose body is Base64: checked at construction, imported on first use. */
@@ -246,7 +244,7 @@ function isPkcs8Pem(pem: string): boolean {
   const body = /-----BEGIN PRIVATE KEY-----([\s\S]+?)-----END PRIVATE KEY-----/.exec(pem)?.[1];
   if (body === undefined) return false;
   try {
-    return atob(body.replace(/\s+/g, '')).length > 0;
+    return fromBase64(body.replace(/\s+/g, '')).length > 0;
   } catch {
     return false;
   }

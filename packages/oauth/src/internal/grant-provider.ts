@@ -1,6 +1,5 @@
 import type { ProviderDescription, TokenProvider, TokenRequestOptions, TokenSet } from '@auth/core';
-import { credentialTag } from './hash.js';
-import { inspectSymbol } from './redaction.js';
+import { fingerprint, redacted } from '@auth/core/internal';
 
 /** What a grant supplies to {@link grantProvider}. */
 export interface GrantParts {
@@ -30,17 +29,15 @@ export interface GrantParts {
 export function grantProvider(parts: GrantParts): TokenProvider {
   const description = Object.freeze({ ...parts.description });
   const describe = (): ProviderDescription => ({ ...description });
-  const provider: TokenProvider & Record<PropertyKey, unknown> = {
+  const provider: TokenProvider = redacted(parts.name, describe, {
     cacheKey: parts.cacheKey,
     canReauthenticate: parts.canReauthenticate,
     ...(parts.interactive ? { interactive: true } : {}),
     fetchToken: parts.fetchToken,
+    ...(parts.refreshToken ? { refreshToken: parts.refreshToken } : {}),
     describe,
-    toJSON: describe,
     toString: () => `${parts.name}(${parts.cacheKey})`,
-    [inspectSymbol]: () => `${parts.name}(${JSON.stringify(description)})`,
-  };
-  if (parts.refreshToken) provider.refreshToken = parts.refreshToken;
+  });
   return Object.freeze(provider);
 }
 
@@ -53,8 +50,8 @@ export interface CacheKeyParts {
   scope?: string;
   audience?: string;
   resource?: readonly string[];
-  /** Tag of the client credential ({@link ClientAuthentication.credentialTag}). */
-  clientCredentialTag: string;
+  /** The client credential's {@link ClientAuthentication.fingerprint}. */
+  clientFingerprint: string;
   /** Further secrets of the grant (password, refresh token, assertion): tagged, never shown. */
   secrets?: readonly (string | undefined)[];
   /** The JWK thumbprint of the DPoP key tokens are bound to (public, shown as it is). */
@@ -77,7 +74,7 @@ export function cacheKeyOf(parts: CacheKeyParts): string {
     parts.audience,
     parts.resource?.join(' '),
   ].map((part) => encodeURIComponent(part ?? ''));
-  const tag = credentialTag(parts.clientCredentialTag, ...(parts.secrets ?? []));
+  const tag = fingerprint([parts.clientFingerprint, ...(parts.secrets ?? [])]);
   const key = ['oauth', ...visible, tag].join(':');
   return parts.dpopThumbprint === undefined ? key : `${key}:dpop=${parts.dpopThumbprint}`;
 }

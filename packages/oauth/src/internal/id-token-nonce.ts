@@ -1,6 +1,6 @@
 import { TokenResponseError } from '@auth/core';
+import { jwtClaims } from '@auth/core/internal';
 import * as oauth from 'oauth4webapi';
-import { decodeBase64 } from './base64.js';
 import { type ReadResponse, tryParseJson } from './http-response.js';
 
 /** JWS algorithms an ID token may name when the metadata lists none (its signature is not checked here). */
@@ -51,7 +51,7 @@ export async function checkIdTokenNonce(
   const idToken = idTokenOf(read.text);
   if (idToken === undefined) return;
   if (expected.as === undefined) {
-    if (claimsOf(idToken)?.nonce !== nonce) throw nonceMismatch();
+    if (jwtClaims(idToken)?.nonce !== nonce) throw nonceMismatch();
     return;
   }
   // Only the ID token goes to oauth4webapi: the rest of the response (token_type, expires_in)
@@ -88,11 +88,4 @@ function nonceMismatch(): TokenResponseError {
 function idTokenOf(text: string): string | undefined {
   const body = tryParseJson(text) as { id_token?: unknown } | undefined;
   return typeof body?.id_token === 'string' ? body.id_token : undefined;
-}
-
-function claimsOf(jwt: string): Record<string, unknown> | undefined {
-  const claims = tryParseJson(decodeBase64(jwt.split('.')[1] ?? '') ?? '');
-  return typeof claims === 'object' && claims !== null
-    ? (claims as Record<string, unknown>)
-    : undefined;
 }

@@ -1,4 +1,4 @@
-import { isLoopbackHost } from '@auth/core';
+import { checkedHttpUrl } from '@auth/core/internal';
 
 /** The default deadline of every request, in ms. */
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -20,23 +20,11 @@ export const DEFAULT_MAX_RESPONSE_BYTES = 1_048_576;
  *   information in the URL (the message never repeats the URL).
  */
 export function checkEndpointUrl(name: string, value: unknown, allowInsecureHttp = false): URL {
-  let url: URL;
-  try {
-    url = new URL(value as string | URL);
-  } catch {
-    throw new TypeError(`${name} must be an absolute URL`);
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:')
-    throw new TypeError(`${name} must be an https: URL`);
+  const url = checkedHttpUrl(name, value, allowInsecureHttp);
   if (url.username !== '' || url.password !== '')
     throw new TypeError(
       `${name} must not hold user information (user:password@); pass credentials as options`,
     );
-  if (url.protocol === 'http:' && !allowInsecureHttp && !isLoopbackHost(url.hostname)) {
-    throw new TypeError(
-      `${name} uses plain http: to a host that is not loopback; use https: or set allowInsecureHttp`,
-    );
-  }
   return url;
 }
 

@@ -1,4 +1,4 @@
-import { decodeBase64 } from './base64.js';
+import { fromBase64Text } from '@auth/core/internal';
 
 /** What replaces a secret in server-supplied text. */
 export const REDACTED = '[redacted]';
@@ -107,7 +107,7 @@ export class SecretRedactor {
     const [scheme, credentials] = authorization.split(/\s+/, 2);
     this.add(credentials);
     if (scheme?.toLowerCase() !== 'basic' || !credentials) return;
-    const decoded = decodeBase64(credentials);
+    const decoded = decodedBase64(credentials);
     if (decoded === undefined) return;
     this.add(decoded);
     const colon = decoded.indexOf(':');
@@ -182,5 +182,14 @@ function formDecode(text: string): string {
     return decodeURIComponent(text.replace(/\+/g, ' '));
   } catch {
     return text;
+  }
+}
+
+/** The UTF-8 text of Basic credentials, or `undefined` when they are not Base64 of UTF-8. */
+function decodedBase64(text: string): string | undefined {
+  try {
+    return fromBase64Text(text);
+  } catch {
+    return undefined;
   }
 }

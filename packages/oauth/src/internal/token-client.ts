@@ -84,13 +84,13 @@ export class TokenClient {
    * credential tag and DPoP thumbprint come from the client (see {@link cacheKeyOf}).
    */
   cacheKey(
-    parts: Omit<CacheKeyParts, 'endpoint' | 'clientId' | 'clientCredentialTag' | 'dpopThumbprint'>,
+    parts: Omit<CacheKeyParts, 'endpoint' | 'clientId' | 'clientFingerprint' | 'dpopThumbprint'>,
   ): string {
     return cacheKeyOf({
       ...parts,
       endpoint: this.server.identity,
       clientId: this.client.clientId,
-      clientCredentialTag: this.client.credentialTag,
+      clientFingerprint: this.client.fingerprint,
       dpopThumbprint: this.dpopThumbprint,
     });
   }

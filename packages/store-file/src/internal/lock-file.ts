@@ -1,5 +1,6 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { link, open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { fingerprint } from '@auth/core/internal';
 import { isCode } from './fs-errors.js';
 import { holderLiveness, type OwnIdentity, type ProcessIdentity } from './process-identity.js';
 
@@ -240,10 +241,7 @@ function sameIdentity(a: LockFileIdentity, b: LockFileIdentity): boolean {
 
 /** A file-name-safe tag of one version of a file (the content alone may repeat: not the inode too). */
 function claimTag(identity: LockFileIdentity): string {
-  return createHash('sha256')
-    .update(`${identity.ino}\n${identity.content}`)
-    .digest('hex')
-    .slice(0, CLAIM_TAG_LENGTH);
+  return fingerprint(`${identity.ino}\n${identity.content}`, CLAIM_TAG_LENGTH);
 }
 
 function parseRecord(content: string): LockRecord | undefined {

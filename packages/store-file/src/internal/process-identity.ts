@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { readFile, readlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
+import { fingerprint } from '@auth/core/internal';
 import { isCode } from './fs-errors.js';
 
 /**
@@ -58,7 +58,7 @@ export async function readOwnIdentity(): Promise<OwnIdentity> {
  */
 export function fileTagOf(identity: ProcessIdentity): string {
   const machine = [identity.host, identity.bootId ?? '', identity.pidNamespace ?? ''].join('\n');
-  const hostTag = createHash('sha256').update(machine).digest('hex').slice(0, HOST_TAG_LENGTH);
+  const hostTag = fingerprint(machine, HOST_TAG_LENGTH);
   return `${hostTag}-${identity.pid}-${identity.processStart ?? '0'}`;
 }
 

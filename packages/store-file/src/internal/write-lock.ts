@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TokenStoreError, type TokenStoreErrorFields } from '@auth/core';
+import { type Backoff, backoffMs } from '@auth/core/internal';
 import { removeLockFileIf, tryCreateLockFile } from './lock-file.js';
 import type { OwnIdentity } from './process-identity.js';
 
@@ -21,8 +22,8 @@ export interface WriteLockOptions {
  * stuck, and its lock is broken. A holder that died on this host is detected at once.
  */
 const WRITE_LOCK_TTL_MS = 10_000;
-const FIRST_PAUSE_MS = 2;
-const LONGEST_PAUSE_MS = 50;
+/** The pauses between tries while another writer holds the lock: 2 ms, doubling up to 50 ms. */
+const PAUSES: Backoff = { firstMs: 2, maxMs: 50 };
 
 /**
  * Runs `work` while holding the store's write lock, a lock file distinct from the per-key
@@ -42,7 +43,7 @@ export async function withWriteLock<T>(
     onStaleRemoved: options.onStaleRemoved,
   };
   let waitedMs = 0;
-  let pauseMs = FIRST_PAUSE_MS;
+  let tries = 0;
   let held = await tryCreateLockFile(options.lockPath, lockOptions);
   while (!held) {
     if (waitedMs >= options.timeoutMs) {
@@ -51,9 +52,9 @@ export async function withWriteLock<T>(
         { operation: options.operation },
       );
     }
+    const pauseMs = backoffMs(++tries, PAUSES);
     await sleep(pauseMs);
     waitedMs += pauseMs;
-    pauseMs = Math.min(pauseMs * 2, LONGEST_PAUSE_MS);
     held = await tryCreateLockFile(options.lockPath, lockOptions);
   }
   try {

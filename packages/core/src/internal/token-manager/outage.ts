@@ -1,8 +1,8 @@
 import { AuthError, AuthenticationError, SessionExpiredError } from '../../errors.js';
 import type { TokenSet } from '../../token-set.js';
-import { classifyFailure, type RetryPolicy, retryDelayMs } from '../retry-policy.js';
 import { asError, type Emit } from './events.js';
 import { FailureHold } from './failure-hold.js';
+import { classifyFailure, type RetryPolicy, retryDelayMs } from './retry-policy.js';
 
 /**
  * Rule: the token to keep serving after a transient renewal failure: the current one, unless

@@ -1,11 +1,11 @@
-import { abortableDelay } from '../../abortable-delay.js';
 import { AuthError, SessionExpiredError, TokenResponseError } from '../../errors.js';
 import type { TokenProvider } from '../../token-provider.js';
 import type { TokenSet } from '../../token-set.js';
-import { isoTime } from '../iso-time.js';
-import { classifyFailure, type RetryPolicy, retryDelayMs } from '../retry-policy.js';
+import { abortableDelay } from '../abortable-delay.js';
+import { isoTime } from '../encoding/iso-time.js';
 import { asError, type Emit } from './events.js';
 import { refreshRefused } from './refresh-refusal.js';
+import { classifyFailure, type RetryPolicy, retryDelayMs } from './retry-policy.js';
 import { scheduleFor, type TimingPolicy } from './token-timing.js';
 
 /** A token a renewal produced, and how. */

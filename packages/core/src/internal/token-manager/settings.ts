@@ -1,6 +1,6 @@
 import type { TokenManagerOptions } from '../../token-manager-options.js';
 import type { TokenProvider } from '../../token-provider.js';
-import { type RetryPolicy, retryPolicy } from '../retry-policy.js';
+import { type RetryPolicy, retryPolicy } from './retry-policy.js';
 import type { TimingPolicy } from './token-timing.js';
 
 /** A manager's options, checked, with the defaults filled in. */

@@ -1,4 +1,4 @@
-import type { AuthRequest } from '../strategies/auth-strategy.js';
+import type { AuthRequest } from '../../strategies/auth-strategy.js';
 
 /** The `@signature-params` of an RFC 9421 signature. Times in epoch seconds. */
 export interface SignatureParams {

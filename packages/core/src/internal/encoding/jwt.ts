@@ -10,11 +10,14 @@ export interface JwtTimes {
 }
 
 /**
- * Reads `exp` and `iat` from a JWT's payload without verifying it: the token is only
- * being scheduled, not trusted. Returns `undefined` for anything that is not a JWS
- * compact serialization with a JSON object payload.
+ * The claims of a JWT's payload, not verified: for reading hints (times, a nonce) from a
+ * token that is not being trusted. `undefined` for anything that is not a JWS compact
+ * serialization with a JSON object payload.
+ *
+ * @param token - The JWT.
+ * @returns The payload's claims.
  */
-export function readJwtTimes(token: string): JwtTimes | undefined {
+export function jwtClaims(token: string): Record<string, unknown> | undefined {
   const parts = token.split('.');
   if (parts.length !== 3 || !parts[1]) return undefined;
   let claims: unknown;
@@ -23,8 +26,20 @@ export function readJwtTimes(token: string): JwtTimes | undefined {
   } catch {
     return undefined;
   }
-  if (typeof claims !== 'object' || claims === null) return undefined;
-  const { exp, iat } = claims as { exp?: unknown; iat?: unknown };
+  return typeof claims === 'object' && claims !== null && !Array.isArray(claims)
+    ? (claims as Record<string, unknown>)
+    : undefined;
+}
+
+/**
+ * Reads `exp` and `iat` from a JWT's payload without verifying it: the token is only
+ * being scheduled, not trusted. Returns `undefined` for anything that is not a JWS
+ * compact serialization with a JSON object payload.
+ */
+export function readJwtTimes(token: string): JwtTimes | undefined {
+  const claims = jwtClaims(token);
+  if (claims === undefined) return undefined;
+  const { exp, iat } = claims;
   const times: JwtTimes = {};
   // Claims are NumericDates (seconds). One before 2001 is nonsense: an `exp` that early has
   // passed (kept as the earliest instant a TokenSet takes, so it reads as expired), an `iat`

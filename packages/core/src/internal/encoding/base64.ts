@@ -19,7 +19,7 @@ export function toBase64Url(input: Uint8Array | string): string {
 }
 
 /** Bytes of a Base64 or Base64url string; throws on anything else. */
-export function fromBase64(input: string): Uint8Array {
+export function fromBase64(input: string): Uint8Array<ArrayBuffer> {
   const normalised = input.replace(/-/g, '+').replace(/_/g, '/');
   const binary = atob(normalised.padEnd(Math.ceil(normalised.length / 4) * 4, '='));
   const bytes = new Uint8Array(binary.length);

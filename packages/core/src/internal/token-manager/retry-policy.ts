@@ -1,5 +1,6 @@
-import { AuthError, AuthenticationError, OAuthError, TokenEndpointError } from '../errors.js';
-import type { RetryOptions } from '../token-manager-options.js';
+import { AuthError, AuthenticationError, OAuthError, TokenEndpointError } from '../../errors.js';
+import type { RetryOptions } from '../../token-manager-options.js';
+import { backoffMs } from '../backoff.js';
 
 /** Resolved retry settings. */
 export type RetryPolicy = Required<RetryOptions>;
@@ -53,6 +54,5 @@ export function retryDelayMs(
   random: number,
 ): number {
   if (failure.retryAfterMs !== undefined) return failure.retryAfterMs;
-  const exponential = policy.baseDelayMs * 2 ** Math.max(0, attempt - 1);
-  return Math.min(policy.maxDelayMs, exponential * (0.5 + random / 2));
+  return backoffMs(attempt, { firstMs: policy.baseDelayMs, maxMs: policy.maxDelayMs }, random);
 }

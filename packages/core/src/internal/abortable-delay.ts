@@ -1,7 +1,6 @@
 /**
  * Waits `ms` milliseconds, or rejects with the signal's reason as soon as it aborts. The
- * auth packages share it for backoff and polling (retries, device-code polls); it is
- * exported so they need no copy of their own.
+ * auth packages share it for backoff and polling (retries, device-code polls).
  *
  * @param ms - How long to wait.
  * @param signal - Stops the wait early.
@@ -9,7 +8,7 @@
  * @throws The signal's `reason` when it aborts before `ms` have passed.
  * @example
  * ```ts
- * import { abortableDelay } from '@auth/core';
+ * import { abortableDelay } from '@auth/core/internal';
  *
  * await abortableDelay(5_000, AbortSignal.timeout(1_000)); // rejects with a TimeoutError after 1 s
  * ```

@@ -1,4 +1,4 @@
-import { fromBase64Text, toBase64Url } from './base64.js';
+import { fromBase64Text, toBase64Url } from '../encoding/base64.js';
 import { sha256Digest } from './digest.js';
 import { signBytes } from './signing-keys.js';
 

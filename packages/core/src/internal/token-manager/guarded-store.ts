@@ -1,7 +1,8 @@
+import type { StoreErrorEvent } from '../../token-manager-events.js';
+import type { TokenSet } from '../../token-set.js';
+import type { TokenLock, TokenStore } from '../../token-store.js';
 import { abortableDelay } from '../abortable-delay.js';
-import type { StoreErrorEvent } from '../token-manager-events.js';
-import type { TokenSet } from '../token-set.js';
-import type { TokenLock, TokenStore } from '../token-store.js';
+import { type Backoff, backoffMs } from '../backoff.js';
 
 type StoreOperation = StoreErrorEvent['operation'];
 
@@ -14,8 +15,8 @@ export type LockOutcome =
   /** Another holder kept the lock longer than `lockTtlMs` of waiting. Go on unlocked. */
   | { kind: 'gave-up' };
 
-const FIRST_POLL_MS = 25;
-const LONGEST_POLL_MS = 1_000;
+/** How often a waiter without `waitForUpdate` looks again: 25 ms, doubling up to 1 s. */
+const LOCK_POLL: Backoff = { firstMs: 25, maxMs: 1_000 };
 /** Lock faults a waiter rides out (polling the store) before going on unlocked. */
 const LOCK_FAULTS_TOLERATED = 2;
 
@@ -75,7 +76,7 @@ export class GuardedStore {
     // Real elapsed time, not the manager's clock: the waits below are real timers, and a
     // store that wakes waiters early must not use up the budget faster than time passes.
     const giveUpAt = performance.now() + lockTtlMs;
-    let pollMs = FIRST_POLL_MS;
+    let polls = 0;
     let lockFaults = 0;
     for (;;) {
       const lock = await this.#guard('lock', () => store.acquireLock!(this.#key, lockTtlMs), null);
@@ -86,7 +87,7 @@ export class GuardedStore {
       if (lock === null && ++lockFaults > LOCK_FAULTS_TOLERATED) return { kind: 'unlocked' };
       const waitBudgetMs = giveUpAt - performance.now();
       if (waitBudgetMs <= 0) return { kind: 'gave-up' };
-      const waitMs = Math.min(pollMs, waitBudgetMs);
+      const waitMs = Math.min(backoffMs(++polls, LOCK_POLL), waitBudgetMs);
       if (lock === null) {
         await abortableDelay(waitMs, signal);
       } else if (store.waitForUpdate) {
@@ -100,7 +101,6 @@ export class GuardedStore {
         await abortableDelay(waitMs, signal);
       }
       signal.throwIfAborted();
-      pollMs = Math.min(pollMs * 2, LONGEST_POLL_MS);
       const stored = await this.get();
       if (accept(stored)) return { kind: 'adopted', tokens: stored };
     }

@@ -1,5 +1,5 @@
-import type { PrivateKeyInput, SigningAlgorithm } from '../strategies/signing-key.js';
-import { fromBase64 } from './base64.js';
+import type { PrivateKeyInput, SigningAlgorithm } from '../../strategies/signing-key.js';
+import { fromBase64 } from '../encoding/base64.js';
 
 /** The WebCrypto import parameters of each signing algorithm. */
 export const SIGNING_ALGORITHMS = {

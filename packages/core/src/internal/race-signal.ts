@@ -9,7 +9,7 @@
  * @throws The signal's `reason` when it aborts first.
  * @example
  * ```ts
- * import { raceSignal } from '@auth/core';
+ * import { raceSignal } from '@auth/core/internal';
  *
  * declare function fetchOnceForEveryone(): Promise<string>;
  * const shared = fetchOnceForEveryone();
