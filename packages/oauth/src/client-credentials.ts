@@ -1,7 +1,7 @@
 import type { TokenProvider } from '@auth/core';
 import type { ClientOptions, DPoPOptions, EndpointOptions } from './endpoint-options.js';
 import { grantProvider } from './internal/grant-provider.js';
-import { list, scopeString } from './internal/options.js';
+import { tokenTarget } from './internal/options.js';
 import { TokenClient } from './internal/token-client.js';
 
 /** Options of {@link clientCredentials}. */
@@ -49,26 +49,19 @@ export function clientCredentials(options: ClientCredentialsOptions): TokenProvi
       "clientCredentials needs clientSecret or privateKey (or authMethod: 'none' for a public client)",
     );
   const client = new TokenClient('clientCredentials', options);
-  const scope = scopeString(options.scope);
-  const resource = list(options.resource);
-  const params = { scope, audience: options.audience, resource };
+  const target = tokenTarget(options);
   return grantProvider({
     name: 'clientCredentials',
-    cacheKey: client.cacheKey({
-      grant: 'client_credentials',
-      scope,
-      audience: options.audience,
-      resource,
-    }),
+    cacheKey: client.cacheKey({ grant: 'client_credentials', ...target }),
     canReauthenticate: true,
     description: {
       type: 'client_credentials',
       ...client.describe(),
-      scope,
-      audience: options.audience,
-      resource: resource.join(' ') || undefined,
+      scope: target.scope,
+      audience: target.audience,
+      resource: target.resource.join(' ') || undefined,
     },
-    fetchToken: ({ signal } = {}) => client.grant('client_credentials', params, signal),
+    fetchToken: ({ signal } = {}) => client.grant('client_credentials', { ...target }, signal),
     refreshToken: (current, { signal } = {}) => client.refresh(current.refreshToken, signal),
   });
 }

@@ -2,7 +2,7 @@ import type { TokenProvider } from '@auth/core';
 import { presence } from '@auth/core/internal';
 import type { ClientOptions, DPoPOptions, EndpointOptions } from './endpoint-options.js';
 import { grantProvider } from './internal/grant-provider.js';
-import { list, scopeString } from './internal/options.js';
+import { tokenTarget } from './internal/options.js';
 import { TokenClient } from './internal/token-client.js';
 import { checkSource, read, sourceTag, type TokenInput } from './token-exchange.js';
 
@@ -48,16 +48,13 @@ export interface JwtBearerOptions extends EndpointOptions, ClientOptions, DPoPOp
 export function jwtBearer(options: JwtBearerOptions): TokenProvider {
   const client = new TokenClient('jwtBearer', options);
   checkSource('assertion', options.assertion, true);
-  const scope = scopeString(options.scope);
-  const resource = list(options.resource);
+  const target = tokenTarget(options);
   return grantProvider({
     name: 'jwtBearer',
     cacheKey: client.cacheKey({
       grant: 'jwt_bearer',
       user: options.subjectKey,
-      scope,
-      audience: options.audience,
-      resource,
+      ...target,
       secrets: [sourceTag(options.assertion)],
     }),
     canReauthenticate: true,
@@ -65,13 +62,13 @@ export function jwtBearer(options: JwtBearerOptions): TokenProvider {
       type: 'jwt_bearer',
       ...client.describe(),
       assertion: presence(options.assertion),
-      scope,
-      audience: options.audience,
+      scope: target.scope,
+      audience: target.audience,
     },
     fetchToken: async ({ signal } = {}) =>
       client.grant(
         JWT_BEARER_GRANT,
-        { assertion: await read(options.assertion), scope, audience: options.audience, resource },
+        { assertion: await read(options.assertion), ...target },
         signal,
       ),
     refreshToken: (current, { signal } = {}) => client.refresh(current.refreshToken, signal),

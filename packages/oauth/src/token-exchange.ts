@@ -2,7 +2,7 @@ import type { TokenProvider } from '@auth/core';
 import { presence } from '@auth/core/internal';
 import type { ClientOptions, DPoPOptions, EndpointOptions } from './endpoint-options.js';
 import { grantProvider } from './internal/grant-provider.js';
-import { list, scopeString } from './internal/options.js';
+import { tokenTarget } from './internal/options.js';
 import { TokenClient } from './internal/token-client.js';
 
 const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
@@ -62,16 +62,13 @@ export function tokenExchange(options: TokenExchangeOptions): TokenProvider {
   const { subjectToken, actorToken } = options;
   checkSource('subjectToken', subjectToken, true);
   checkSource('actorToken', actorToken, false);
-  const scope = scopeString(options.scope);
-  const resource = list(options.resource);
+  const target = tokenTarget(options);
   return grantProvider({
     name: 'tokenExchange',
     cacheKey: client.cacheKey({
       grant: 'token_exchange',
       user: options.subjectKey,
-      scope,
-      audience: options.audience,
-      resource,
+      ...target,
       secrets: [sourceTag(subjectToken), sourceTag(actorToken)],
     }),
     canReauthenticate: true,
@@ -80,9 +77,9 @@ export function tokenExchange(options: TokenExchangeOptions): TokenProvider {
       ...client.describe(),
       subjectToken: presence(subjectToken),
       actorToken: presence(actorToken),
-      audience: options.audience,
-      resource: resource.join(' ') || undefined,
-      scope,
+      audience: target.audience,
+      resource: target.resource.join(' ') || undefined,
+      scope: target.scope,
     },
     fetchToken: async ({ signal } = {}) => {
       const subject = await read(subjectToken);
@@ -96,9 +93,7 @@ export function tokenExchange(options: TokenExchangeOptions): TokenProvider {
           actor_token_type:
             actor === undefined ? undefined : (options.actorTokenType ?? ACCESS_TOKEN_TYPE),
           requested_token_type: options.requestedTokenType,
-          audience: options.audience,
-          resource,
-          scope,
+          ...target,
         },
         signal,
       );

@@ -74,6 +74,26 @@ export function scopeString(scope: string | readonly string[] | undefined): stri
   return joined === '' ? undefined : joined;
 }
 
+/** What a token is requested for: its scope, audience (RFC 8693) and resources (RFC 8707). */
+export interface TokenTarget {
+  scope: string | undefined;
+  audience: string | undefined;
+  resource: string[];
+}
+
+/** The {@link TokenTarget} of a grant's options, normalised once for the cache key and the request. */
+export function tokenTarget(options: {
+  scope?: string | readonly string[];
+  audience?: string;
+  resource?: string | readonly string[];
+}): TokenTarget {
+  return {
+    scope: scopeString(options.scope),
+    audience: options.audience,
+    resource: list(options.resource),
+  };
+}
+
 /** A value given once or as a list, as a list. */
 export function list(value: string | readonly string[] | undefined): string[] {
   if (value === undefined) return [];
