@@ -21,6 +21,7 @@ export {
 export { isLoopbackHost } from './loopback-host.js';
 export { MemoryTokenStore, type MemoryTokenStoreOptions } from './memory-token-store.js';
 export { raceSignal } from './race-signal.js';
+export { entryKindError, isSealedRecord, sealedRecord } from './sealed-record.js';
 export { type StaticTokenOptions, staticToken } from './static-token.js';
 export { type ApiKeyAuthOptions, apiKeyAuth } from './strategies/api-key-auth.js';
 export type {
@@ -73,6 +74,7 @@ export {
 } from './token-set.js';
 export {
   keepUntil,
+  type SealedRecord,
   type TokenLock,
   type TokenStore,
   type WaitForUpdateOptions,
