@@ -75,6 +75,9 @@ const inspectSymbol = Symbol.for('nodejs.util.inspect.custom');
  * A file of a newer format version, a path that is a folder, or a failing disk
  * (read-only, full) is a {@link TokenStoreError}.
  *
+ * `getSealed`/`setSealed` keep a wrapper's opaque record (e.g. `encryptedStore`'s ciphertext)
+ * as the entry of its key, with the same atomic writes, expiry rule, locks and wake-ups.
+ *
  * @example
  * ```ts
  * import { TokenManager, type TokenProvider } from '@auth/core';
