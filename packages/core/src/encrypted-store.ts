@@ -1,7 +1,12 @@
 import { TokenStoreError } from './errors.js';
 import { fromBase64, toBase64Url } from './internal/encoding/base64.js';
 import { TokenSet } from './token-set.js';
-import type { TokenLock, TokenStore, WaitForUpdateOptions } from './token-store.js';
+import {
+  keepUntil,
+  type TokenLock,
+  type TokenStore,
+  type WaitForUpdateOptions,
+} from './token-store.js';
 
 /** Options of {@link encryptedStore}. */
 export interface EncryptedStoreOptions {
@@ -12,25 +17,34 @@ export interface EncryptedStoreOptions {
   key: CryptoKey | Uint8Array | string;
 }
 
-/** The token type that marks an encrypted envelope in the underlying store. */
-const ENVELOPE_TYPE = 'Encrypted-AES-GCM';
+/** The token type of the envelopes of releases before sealed records: still read. */
+const LEGACY_ENVELOPE_TYPE = 'Encrypted-AES-GCM';
 const ENVELOPE_PREFIX = 'v1.';
+const NOT_ENCRYPTED = 'the stored entry is not encrypted by encryptedStore';
 const IV_BYTES = 12;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
+/** A store with the sealed-record methods `encryptedStore` writes through. */
+type SealingStore = TokenStore & Required<Pick<TokenStore, 'getSealed' | 'setSealed'>>;
+
 /**
- * Wraps any {@link TokenStore} so tokens are encrypted at rest with AES-GCM (WebCrypto).
+ * Wraps a {@link TokenStore} so tokens are encrypted at rest with AES-GCM (WebCrypto).
  * Each entry is sealed with a fresh IV and bound to its key (as associated data), so an
- * entry copied under another key does not decrypt. Expiry times stay in clear so the
- * underlying store can still expire entries; locks and wake-ups pass through.
+ * entry copied under another key does not decrypt. The ciphertext is kept as a
+ * {@link SealedRecord} (`setSealed`), with its expiry in clear so the underlying store can
+ * still expire it; locks and wake-ups pass through. Entries written by earlier releases
+ * (a `TokenSet` of type `Encrypted-AES-GCM`) are still read.
  *
- * A wrong key or tampered data is a {@link TokenStoreError}, never garbage.
+ * A wrong key, tampered data or an entry it did not write is a {@link TokenStoreError},
+ * never garbage.
  *
- * @param store - The store that holds the ciphertext.
+ * @param store - The store that holds the ciphertext: one with `getSealed` and `setSealed`
+ *   (`MemoryTokenStore`, `FileTokenStore`, `RedisTokenStore`).
  * @param options - `key`: the AES key.
- * @returns A store with the same interface.
- * @throws {TypeError} A key that is not 16, 24 or 32 bytes.
+ * @returns A store with the same interface (without the sealed methods).
+ * @throws {TypeError} A key that is not 16, 24 or 32 bytes, or a store without `getSealed`
+ *   and `setSealed`.
  * @example
  * ```ts
  * import { encryptedStore, MemoryTokenStore } from '@auth/core';
@@ -39,15 +53,27 @@ const decoder = new TextDecoder();
  * ```
  */
 export function encryptedStore(store: TokenStore, options: EncryptedStoreOptions): TokenStore {
+  if (!hasSealedMethods(store)) {
+    throw new TypeError(
+      'encryptedStore needs a store with getSealed and setSealed (MemoryTokenStore, FileTokenStore and RedisTokenStore have them)',
+    );
+  }
   const keyPromise = importKey(options?.key);
   keyPromise.catch(() => {}); // reported on first use
   const wrapped: TokenStore = {
     async get(key) {
-      const envelope = await store.get(key);
-      return envelope === undefined ? undefined : open(await keyPromise, key, envelope);
+      let sealed: string | undefined;
+      try {
+        sealed = (await store.getSealed(key))?.data;
+      } catch (error) {
+        if (!TokenStoreError.isInstance(error) || error.found !== 'tokens') throw error;
+        sealed = legacyEnvelope(await store.get(key));
+      }
+      return sealed === undefined ? undefined : open(await keyPromise, key, sealed);
     },
     async set(key, tokens) {
-      await store.set(key, await seal(await keyPromise, key, tokens));
+      const data = await seal(await keyPromise, key, tokens);
+      await store.setSealed(key, { data, keepUntil: keepUntil(tokens) });
     },
     delete: (key) => store.delete(key),
   };
@@ -60,6 +86,10 @@ export function encryptedStore(store: TokenStore, options: EncryptedStoreOptions
       store.waitForUpdate!(key, waitOptions);
   }
   return wrapped;
+}
+
+function hasSealedMethods(store: TokenStore): store is SealingStore {
+  return typeof store?.getSealed === 'function' && typeof store.setSealed === 'function';
 }
 
 function importKey(key: EncryptedStoreOptions['key']): Promise<CryptoKey> {
@@ -80,7 +110,8 @@ function importKey(key: EncryptedStoreOptions['key']): Promise<CryptoKey> {
   ]);
 }
 
-async function seal(cryptoKey: CryptoKey, storeKey: string, tokens: TokenSet): Promise<TokenSet> {
+/** `v1.<iv>.<ciphertext>` (Base64url) of the serialized tokens, bound to `storeKey`. */
+async function seal(cryptoKey: CryptoKey, storeKey: string, tokens: TokenSet): Promise<string> {
   const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
   const plaintext = encoder.encode(JSON.stringify(tokens.serialize()));
   const ciphertext = new Uint8Array(
@@ -90,25 +121,29 @@ async function seal(cryptoKey: CryptoKey, storeKey: string, tokens: TokenSet): P
       plaintext,
     ),
   );
-  return new TokenSet({
-    accessToken: `${ENVELOPE_PREFIX}${toBase64Url(iv)}.${toBase64Url(ciphertext)}`,
-    tokenType: ENVELOPE_TYPE,
-    expiresAt: tokens.expiresAt,
-    // Keeps a refresh token of unknown lifetime from lapsing with the access token.
-    refreshToken: tokens.refreshToken === undefined ? undefined : 'encrypted',
-    refreshExpiresAt: tokens.refreshExpiresAt,
-    issuedAt: tokens.issuedAt,
-  });
+  return `${ENVELOPE_PREFIX}${toBase64Url(iv)}.${toBase64Url(ciphertext)}`;
 }
 
-async function open(cryptoKey: CryptoKey, storeKey: string, envelope: TokenSet): Promise<TokenSet> {
-  const [iv, ciphertext] = envelope.accessToken.startsWith(ENVELOPE_PREFIX)
-    ? envelope.accessToken.slice(ENVELOPE_PREFIX.length).split('.')
+/**
+ * The sealed text of an entry written by a release before sealed records: a `TokenSet` whose
+ * access token held it. `undefined` for no entry.
+ *
+ * @throws {TokenStoreError} The entry is plain tokens, not encrypted by `encryptedStore`.
+ */
+function legacyEnvelope(envelope: TokenSet | undefined): string | undefined {
+  if (envelope === undefined) return undefined;
+  if (envelope.tokenType !== LEGACY_ENVELOPE_TYPE) {
+    throw new TokenStoreError(NOT_ENCRYPTED, { operation: 'get', found: 'tokens' });
+  }
+  return envelope.accessToken;
+}
+
+async function open(cryptoKey: CryptoKey, storeKey: string, sealed: string): Promise<TokenSet> {
+  const [iv, ciphertext] = sealed.startsWith(ENVELOPE_PREFIX)
+    ? sealed.slice(ENVELOPE_PREFIX.length).split('.')
     : [];
-  if (envelope.tokenType !== ENVELOPE_TYPE || !iv || !ciphertext) {
-    throw new TokenStoreError('the stored entry is not encrypted by encryptedStore', {
-      operation: 'get',
-    });
+  if (!iv || !ciphertext) {
+    throw new TokenStoreError(NOT_ENCRYPTED, { operation: 'get' });
   }
   let plaintext: ArrayBuffer;
   try {

@@ -295,6 +295,11 @@ export class SessionExpiredError extends AuthError {
 export interface TokenStoreErrorFields extends AuthErrorOptions {
   /** The store operation that failed. */
   operation?: 'get' | 'set' | 'delete' | 'lock' | 'unlock' | 'wait';
+  /**
+   * What the key holds when it is not the kind of entry that was read: `sealed` when `get`
+   * found a sealed record, `tokens` when `getSealed` found a `TokenSet`.
+   */
+  found?: 'tokens' | 'sealed';
 }
 
 /** A token store could not do its work: backend down, disk full, unreadable data. */
@@ -306,16 +311,19 @@ export class TokenStoreError extends AuthError {
   );
   /** The store operation that failed. */
   readonly operation: TokenStoreErrorFields['operation'];
+  /** What the key holds when it is not the kind of entry that was read (see {@link TokenStoreErrorFields.found}). */
+  readonly found: TokenStoreErrorFields['found'];
 
   /**
    * Creates the error, naming the store operation that failed.
    *
    * @param message - What failed; never a token.
-   * @param fields - `operation` and `cause`.
+   * @param fields - `operation`, `found` and `cause`.
    */
   constructor(message: string, fields: TokenStoreErrorFields = {}) {
     super(message, 'token_store_error', fields);
     this.operation = fields.operation;
+    this.found = fields.found;
   }
 }
 

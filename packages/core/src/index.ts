@@ -19,6 +19,7 @@ export {
 } from './errors.js';
 export { isLoopbackHost } from './loopback-host.js';
 export { MemoryTokenStore, type MemoryTokenStoreOptions } from './memory-token-store.js';
+export { entryKindError, isSealedRecord, sealedRecord } from './sealed-record.js';
 export { type StaticTokenOptions, staticToken } from './static-token.js';
 export { type ApiKeyAuthOptions, apiKeyAuth } from './strategies/api-key-auth.js';
 export type {
@@ -71,6 +72,7 @@ export {
 } from './token-set.js';
 export {
   keepUntil,
+  type SealedRecord,
   type TokenLock,
   type TokenStore,
   type WaitForUpdateOptions,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { TokenStoreError } from './errors.js';
 import { MemoryTokenStore } from './memory-token-store.js';
 import { TEST_EPOCH as T, testClock } from './testing/scripted-provider.js';
 import { TokenSet } from './token-set.js';
@@ -81,5 +82,58 @@ describe('MemoryTokenStore', () => {
     const store = new MemoryTokenStore();
     await store.set('k', new TokenSet({ accessToken: 'sEcReT' }));
     expect(JSON.stringify(store)).toBe('{"type":"memory","entries":1}');
+  });
+});
+
+describe('MemoryTokenStore sealed records', () => {
+  it('round-trips a sealed record and drops it once its keepUntil has passed', async () => {
+    const clock = testClock(0);
+    const store = new MemoryTokenStore({ now: clock.now });
+    await store.setSealed('k', { data: 'opaque', keepUntil: clock.at(100) });
+    await store.setSealed('forever', { data: 'kept' });
+    clock.set(99);
+    expect(await store.getSealed('k')).toEqual({ data: 'opaque', keepUntil: clock.at(100) });
+    clock.set(100);
+    expect(await store.getSealed('k')).toBeUndefined();
+    expect(await store.getSealed('forever')).toEqual({ data: 'kept' });
+    await store.delete('forever');
+    expect(await store.getSealed('forever')).toBeUndefined();
+  });
+
+  it("keeps a copy: changing the caller's object later changes nothing", async () => {
+    const store = new MemoryTokenStore();
+    const record = { data: 'opaque' };
+    await store.setSealed('k', record);
+    record.data = 'changed';
+    expect((await store.getSealed('k'))?.data).toBe('opaque');
+  });
+
+  it('tells tokens and sealed records apart with a typed TokenStoreError', async () => {
+    const store = new MemoryTokenStore();
+    await store.setSealed('sealed', { data: 'opaque' });
+    await store.set('tokens', new TokenSet({ accessToken: 'a' }));
+    const onGet = await store.get('sealed').catch((e: unknown) => e);
+    expect(TokenStoreError.isInstance(onGet)).toBe(true);
+    expect(onGet).toMatchObject({ operation: 'get', found: 'sealed' });
+    const onGetSealed = await store.getSealed('tokens').catch((e: unknown) => e);
+    expect(TokenStoreError.isInstance(onGetSealed)).toBe(true);
+    expect(onGetSealed).toMatchObject({ operation: 'get', found: 'tokens' });
+    // Writing one kind replaces the other.
+    await store.set('sealed', new TokenSet({ accessToken: 'b' }));
+    expect((await store.get('sealed'))?.accessToken).toBe('b');
+  });
+
+  it('rejects a record that is not a SealedRecord with a TypeError', async () => {
+    const store = new MemoryTokenStore();
+    for (const bad of [undefined, {}, { data: 1 }, { data: 'x', keepUntil: Number.NaN }]) {
+      await expect(store.setSealed('k', bad as never)).rejects.toThrow(TypeError);
+    }
+  });
+
+  it('wakes waiters when a sealed record lands', async () => {
+    const store = new MemoryTokenStore();
+    const woken = store.waitForUpdate('k', { timeoutMs: 60_000 });
+    await store.setSealed('k', { data: 'opaque' });
+    await expect(woken).resolves.toBeUndefined();
   });
 });

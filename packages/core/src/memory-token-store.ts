@@ -1,7 +1,9 @@
 import { UpdateSignal } from './internal/update-signal.js';
+import { entryKindError, sealedRecord } from './sealed-record.js';
 import type { TokenSet } from './token-set.js';
 import {
   keepUntil,
+  type SealedRecord,
   type TokenLock,
   type TokenStore,
   type WaitForUpdateOptions,
@@ -15,8 +17,8 @@ export interface MemoryTokenStoreOptions {
 
 /**
  * A {@link TokenStore} in the memory of one process: the default of `TokenManager`.
- * Entries lapse at {@link keepUntil}. Its lock and wake-ups let several
- * managers in one process share a token with a single request.
+ * Entries lapse at {@link keepUntil} (sealed records at their own `keepUntil`). Its lock
+ * and wake-ups let several managers in one process share a token with a single request.
  *
  * @example
  * ```ts
@@ -29,7 +31,7 @@ export interface MemoryTokenStoreOptions {
  * ```
  */
 export class MemoryTokenStore implements TokenStore {
-  readonly #entries = new Map<string, TokenSet>();
+  readonly #entries = new Map<string, Entry>();
   readonly #locks = new Map<string, { owner: symbol; until: number }>();
   readonly #updates = new UpdateSignal();
   readonly #now: () => number;
@@ -45,18 +47,53 @@ export class MemoryTokenStore implements TokenStore {
 
   /** @inheritDoc */
   async get(key: string): Promise<TokenSet | undefined> {
-    const tokens = this.#entries.get(key);
-    if (tokens && !isKept(tokens, this.#now())) {
-      this.#entries.delete(key);
-      return undefined;
-    }
-    return tokens;
+    const entry = this.#read(key);
+    if (entry?.kind === 'sealed') throw entryKindError('sealed');
+    return entry?.tokens;
   }
 
   /** @inheritDoc */
   async set(key: string, tokens: TokenSet): Promise<void> {
-    this.#entries.set(key, tokens);
-    this.#updates.notify(key);
+    this.#write(key, { kind: 'tokens', tokens, until: keepUntil(tokens) });
+  }
+
+  /**
+   * Reads the record stored with {@link MemoryTokenStore.setSealed}.
+   *
+   * @param key - The store key.
+   * @returns The record, or `undefined` when none or past its `keepUntil`.
+   * @throws {TokenStoreError} The key holds tokens (`found: 'tokens'`).
+   * @example
+   * ```ts
+   * import { MemoryTokenStore } from '@auth/core';
+   *
+   * const store = new MemoryTokenStore();
+   * await store.setSealed('svc', { data: 'opaque', keepUntil: Date.now() + 60_000 });
+   * const record = await store.getSealed('svc'); // { data: 'opaque', keepUntil: … }
+   * ```
+   */
+  async getSealed(key: string): Promise<SealedRecord | undefined> {
+    const entry = this.#read(key);
+    if (entry?.kind === 'tokens') throw entryKindError('tokens');
+    return entry?.record;
+  }
+
+  /**
+   * Stores an opaque record under `key` until its `keepUntil`, and wakes waiters.
+   *
+   * @param key - The store key.
+   * @param record - The record; a copy is kept.
+   * @throws {TypeError} `record` is not a {@link SealedRecord}.
+   * @example
+   * ```ts
+   * import { MemoryTokenStore } from '@auth/core';
+   *
+   * await new MemoryTokenStore().setSealed('svc', { data: 'opaque' }); // kept with no deadline
+   * ```
+   */
+  async setSealed(key: string, record: SealedRecord): Promise<void> {
+    const copy = Object.freeze(sealedRecord(record));
+    this.#write(key, { kind: 'sealed', record: copy, until: copy.keepUntil });
   }
 
   /** @inheritDoc */
@@ -95,9 +132,24 @@ export class MemoryTokenStore implements TokenStore {
   } {
     return { type: 'memory', entries: this.#entries.size };
   }
+
+  /** The live entry of `key`; a lapsed one is dropped. */
+  #read(key: string): Entry | undefined {
+    const entry = this.#entries.get(key);
+    if (entry?.until !== undefined && this.#now() >= entry.until) {
+      this.#entries.delete(key);
+      return undefined;
+    }
+    return entry;
+  }
+
+  #write(key: string, entry: Entry): void {
+    this.#entries.set(key, entry);
+    this.#updates.notify(key);
+  }
 }
 
-function isKept(tokens: TokenSet, now: number): boolean {
-  const until = keepUntil(tokens);
-  return until === undefined || now < until;
-}
+/** A stored value and when it lapses (epoch ms; `undefined`: never). */
+type Entry =
+  | { kind: 'tokens'; tokens: TokenSet; until: number | undefined }
+  | { kind: 'sealed'; record: SealedRecord; until: number | undefined };

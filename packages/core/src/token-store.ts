@@ -15,6 +15,28 @@ export interface WaitForUpdateOptions {
 }
 
 /**
+ * An opaque record a wrapping store (such as `encryptedStore`) keeps in a {@link TokenStore}
+ * through `setSealed`, instead of a `TokenSet`: the store holds `data` as it is and drops the
+ * record after `keepUntil`, as it would drop tokens. JSON-safe; store it with `JSON.stringify`.
+ *
+ * @example
+ * ```ts
+ * import { keepUntil, MemoryTokenStore, type SealedRecord, type TokenSet } from '@auth/core';
+ *
+ * declare const tokens: TokenSet;
+ * declare function encrypt(tokens: TokenSet): Promise<string>;
+ * const record: SealedRecord = { data: await encrypt(tokens), keepUntil: keepUntil(tokens) };
+ * await new MemoryTokenStore().setSealed('svc', record);
+ * ```
+ */
+export interface SealedRecord {
+  /** The wrapper's payload (e.g. ciphertext), kept byte for byte. */
+  readonly data: string;
+  /** When the record may be dropped (epoch ms), as `keepUntil(tokens)` of the tokens inside; absent: never. */
+  readonly keepUntil?: number;
+}
+
+/**
  * Where tokens are kept between requests, processes or hosts. Keys come from providers'
  * `cacheKey`s; values are {@link TokenSet}s, persisted with `serialize()`.
  *
@@ -59,6 +81,24 @@ export interface TokenStore {
    * implement it so waiters need not poll; without it the manager polls with backoff.
    */
   waitForUpdate?(key: string, options: WaitForUpdateOptions): Promise<void>;
+  /**
+   * Reads the {@link SealedRecord} stored under `key` with `setSealed`. Stores implement both
+   * sealed methods so wrappers such as `encryptedStore` can keep an opaque record; a key holds
+   * either tokens or a record, and `delete` removes either.
+   *
+   * @returns The record, or `undefined` when none (or it has lapsed).
+   * @throws {TokenStoreError} The backend failed, held unreadable data, or the key holds a
+   *   `TokenSet` (`found: 'tokens'`).
+   */
+  getSealed?(key: string): Promise<SealedRecord | undefined>;
+  /**
+   * Stores `record` under `key` (replacing tokens or a record there), keeping it until
+   * `record.keepUntil`, and wakes waiters as `set` does.
+   *
+   * @throws {TypeError} `record` is not a {@link SealedRecord}.
+   * @throws {TokenStoreError} The backend failed.
+   */
+  setSealed?(key: string, record: SealedRecord): Promise<void>;
 }
 
 /**

@@ -194,6 +194,13 @@ describe('FileTokenStore.waitForUpdate', () => {
     await waiting;
   });
 
+  it('wakes when a sealed record of its key lands, the lock still held', async () => {
+    await store().acquireLock('key', 60_000);
+    const waiting = store().waitForUpdate('key', { timeoutMs: 60_000 });
+    await store().setSealed('key', { data: 'opaque' });
+    await waiting;
+  });
+
   it('ends when its signal aborts', async () => {
     await store().acquireLock('key', 60_000);
     const controller = new AbortController();

@@ -2,7 +2,7 @@ import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/prom
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
-import { encryptedStore, TokenSet } from '@auth/core';
+import { encryptedStore, TokenSet, TokenStoreError } from '@auth/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FileTokenStore } from './file-token-store.js';
 import type { FileTokenStoreEvent } from './file-token-store-events.js';
@@ -196,5 +196,82 @@ describe('FileTokenStore', () => {
     const lock = await store.acquireLock?.('a', 1_000);
     expect(lock).toBeDefined();
     await lock?.release();
+  });
+});
+
+describe('FileTokenStore sealed records', () => {
+  it('round-trips a sealed record as { data, keepUntil }, drops it past keepUntil and prunes it on the next write', async () => {
+    const path = join(root, 'tokens.json');
+    let now = T0;
+    const store = storeAt(path, { now: () => now });
+    await store.setSealed('short', { data: 'opaque-1', keepUntil: T0 + 1_000 });
+    await store.setSealed('forever', { data: 'opaque-2' });
+    expect(await storeAt(path, { now: () => now }).getSealed('short')).toEqual({
+      data: 'opaque-1',
+      keepUntil: T0 + 1_000,
+    });
+    expect(JSON.parse(await readFile(path, 'utf8')).entries.forever).toEqual({ data: 'opaque-2' });
+    now = T0 + 1_000;
+    expect(await store.getSealed('short')).toBeUndefined();
+    expect(await store.getSealed('forever')).toEqual({ data: 'opaque-2' });
+    await store.set('other', tokens('other'));
+    const document = JSON.parse(await readFile(path, 'utf8'));
+    expect(Object.keys(document.entries).sort()).toEqual(['forever', 'other']);
+    await store.delete('forever');
+    expect(await store.getSealed('forever')).toBeUndefined();
+  });
+
+  it('tells tokens and sealed records apart with a typed TokenStoreError', async () => {
+    const store = storeAt(join(root, 'tokens.json'));
+    await store.setSealed('sealed', { data: 'opaque' });
+    await store.set('tokens', tokens());
+    const onGet = await store.get('sealed').catch((e: unknown) => e);
+    expect(TokenStoreError.isInstance(onGet)).toBe(true);
+    expect(onGet).toMatchObject({ operation: 'get', found: 'sealed' });
+    const onGetSealed = await store.getSealed('tokens').catch((e: unknown) => e);
+    expect(TokenStoreError.isInstance(onGetSealed)).toBe(true);
+    expect(onGetSealed).toMatchObject({ operation: 'get', found: 'tokens' });
+    expect(inspect(onGetSealed, { depth: 10 })).not.toContain(SECRET);
+  });
+
+  it('rejects a record that is not a SealedRecord with a TypeError, writing nothing', async () => {
+    const path = join(root, 'tokens.json');
+    const store = storeAt(path);
+    await expect(store.setSealed('a', { data: 5 } as never)).rejects.toThrow(TypeError);
+    await expect(store.setSealed('', { data: 'x' })).rejects.toThrow(TypeError);
+    await expect(stat(path)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+});
+
+describe('FileTokenStore under encryptedStore', () => {
+  const key = new Uint8Array(32).fill(7);
+
+  it('keeps a sealed record in the file, never a TokenSet', async () => {
+    const path = join(root, 'tokens.json');
+    const inner = storeAt(path);
+    await encryptedStore(inner, { key }).set('a', tokens(SECRET, { expiresAt: T0 + 5_000 }));
+    const entry = JSON.parse(await readFile(path, 'utf8')).entries.a;
+    expect(Object.keys(entry).sort()).toEqual(['data', 'keepUntil']);
+    expect(entry.keepUntil).toBe(T0 + 5_000);
+    await expect(inner.get('a')).rejects.toMatchObject({ found: 'sealed' });
+  });
+
+  it('fails with a TokenStoreError under the wrong key or on tampered data', async () => {
+    const path = join(root, 'tokens.json');
+    const inner = storeAt(path);
+    await encryptedStore(inner, { key }).set('a', tokens(SECRET));
+    const wrongKey = await encryptedStore(inner, { key: new Uint8Array(32) })
+      .get('a')
+      .catch((e: unknown) => e);
+    expect(TokenStoreError.isInstance(wrongKey)).toBe(true);
+    expect((wrongKey as Error).message).toMatch(/wrong key/);
+    const { data } = (await inner.getSealed('a'))!;
+    const flipped = data.at(-2) === 'A' ? 'B' : 'A';
+    await inner.setSealed('a', { data: `${data.slice(0, -2)}${flipped}${data.at(-1)}` });
+    const tampered = await encryptedStore(inner, { key })
+      .get('a')
+      .catch((e: unknown) => e);
+    expect(TokenStoreError.isInstance(tampered)).toBe(true);
+    expect(inspect(tampered, { depth: 10 })).not.toContain(SECRET);
   });
 });

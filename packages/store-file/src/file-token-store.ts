@@ -1,6 +1,8 @@
 import { open, rename, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import {
+  type SealedRecord,
+  sealedRecord,
   type TokenLock,
   type TokenSet,
   type TokenStore,
@@ -24,6 +26,7 @@ import {
   type ParsedDocument,
   parseDocument,
   readEntry,
+  readSealedEntry,
   serializeDocument,
   type TokenDocument,
 } from './internal/token-document.js';
@@ -70,6 +73,9 @@ const KEY_HASH_LENGTH = 16;
  * renamed to `<path>.corrupt-<epoch ms>` and reported through `onEvent`, never overwritten.
  * A file of a newer format version, a path that is a folder, or a failing disk
  * (read-only, full) is a {@link TokenStoreError}.
+ *
+ * `getSealed`/`setSealed` keep a wrapper's opaque record (e.g. `encryptedStore`'s ciphertext)
+ * as the entry of its key, with the same atomic writes, expiry rule, locks and wake-ups.
  *
  * @example
  * ```ts
@@ -122,20 +128,30 @@ export class FileTokenStore implements TokenStore {
    * @returns The tokens, or `undefined` when none.
    * @throws {TypeError} An empty key.
    * @throws {TokenStoreError} The file cannot be read, is a folder, is of a newer format,
-   *   or holds a malformed entry for `key`.
+   *   or holds a malformed entry or a sealed record (`found: 'sealed'`) for `key`.
    */
   async get(key: string): Promise<TokenSet | undefined> {
-    checkKey(key);
-    try {
-      const parsed = await this.#readParsed();
-      const document =
-        parsed?.kind === 'corrupt'
-          ? await this.#withWriteLock('get', () => this.#readDocumentForWrite())
-          : parsed?.document;
-      return document && readEntry(document, key, this.#now());
-    } catch (error) {
-      throw fileStoreError(`could not read the token file ${this.#path}`, 'get', error);
-    }
+    return this.#read(key, readEntry);
+  }
+
+  /**
+   * Reads the record stored under `key` with {@link FileTokenStore.setSealed}. Records past
+   * their `keepUntil` read as absent.
+   *
+   * @param key - The store key.
+   * @returns The record, or `undefined` when none.
+   * @throws {TypeError} An empty key.
+   * @throws {TokenStoreError} As `get`; and when the key holds tokens (`found: 'tokens'`).
+   * @example
+   * ```ts
+   * import { FileTokenStore } from '@auth/store-file';
+   *
+   * const store = new FileTokenStore({ appName: 'my-cli' });
+   * const record = await store.getSealed('svc'); // { data, keepUntil } or undefined
+   * ```
+   */
+  async getSealed(key: string): Promise<SealedRecord | undefined> {
+    return this.#read(key, readSealedEntry);
   }
 
   /**
@@ -155,6 +171,32 @@ export class FileTokenStore implements TokenStore {
     }
     await this.#update('set', (document) => {
       document.entries.set(key, tokens.serialize());
+      return true;
+    });
+  }
+
+  /**
+   * Stores an opaque record under `key` (the file holds it as `{ "data", "keepUntil" }`), as
+   * atomically as `set`, keeping every other entry; it lapses at `record.keepUntil`.
+   * Waiters on `key` wake as they do for tokens.
+   *
+   * @param key - The store key.
+   * @param record - The record, e.g. what `encryptedStore` seals.
+   * @throws {TypeError} An empty key, or `record` that is not a `SealedRecord`.
+   * @throws {TokenStoreError} The write failed; the file is left as it was.
+   * @example
+   * ```ts
+   * import { FileTokenStore } from '@auth/store-file';
+   *
+   * const store = new FileTokenStore({ appName: 'my-cli' });
+   * await store.setSealed('svc', { data: 'opaque', keepUntil: Date.now() + 3_600_000 });
+   * ```
+   */
+  async setSealed(key: string, record: SealedRecord): Promise<void> {
+    checkKey(key);
+    const copy = sealedRecord(record);
+    await this.#update('set', (document) => {
+      document.entries.set(key, copy);
       return true;
     });
   }
@@ -269,6 +311,24 @@ export class FileTokenStore implements TokenStore {
    */
   [inspectSymbol](): string {
     return `FileTokenStore ${JSON.stringify(this.toJSON())}`;
+  }
+
+  /** Reads the document (moving a corrupt file aside) and the entry of `key` in it. */
+  async #read<T>(
+    key: string,
+    readFrom: (document: TokenDocument, key: string, now: number) => T | undefined,
+  ): Promise<T | undefined> {
+    checkKey(key);
+    try {
+      const parsed = await this.#readParsed();
+      const document =
+        parsed?.kind === 'corrupt'
+          ? await this.#withWriteLock('get', () => this.#readDocumentForWrite())
+          : parsed?.document;
+      return document && readFrom(document, key, this.#now());
+    } catch (error) {
+      throw fileStoreError(`could not read the token file ${this.#path}`, 'get', error);
+    }
   }
 
   /** Read-modify-write under the write lock; writes only when `change` changed something. */

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import {
   keepUntil,
+  type SealedRecord,
+  sealedRecord,
   type TokenLock,
   type TokenSet,
   type TokenStore,
@@ -16,7 +18,7 @@ import {
   runScript,
   SET_AND_ANNOUNCE,
 } from './internal/lua-scripts.js';
-import { decodeTokens, encodeTokens } from './internal/token-codec.js';
+import { decodeSealed, decodeTokens, encodeSealed, encodeTokens } from './internal/token-codec.js';
 import { UpdateChannel } from './internal/update-channel.js';
 
 export type { RedisKeys } from './internal/key-layout.js';
@@ -51,6 +53,8 @@ export interface RedisTokenStoreOptions {
  * compare-and-delete script; waiters are woken over pub/sub when a token lands or a lock
  * is freed. Every call is bounded by `operationTimeoutMs` and fails with a
  * `TokenStoreError`, so a `TokenManager` keeps serving from memory while Redis is down.
+ * `getSealed`/`setSealed` keep a wrapper's opaque record (e.g. `encryptedStore`'s ciphertext)
+ * in the same key, with the same expiry, wake-ups and locks.
  *
  * Key layout for a manager key `K` (see {@link RedisTokenStore.keysFor}):
  * `<keyPrefix>{K}:tokens`, `<keyPrefix>{K}:lock`, channel `<keyPrefix>{K}:updates`.
@@ -133,9 +137,27 @@ export class RedisTokenStore implements TokenStore {
    * ```
    */
   async get(key: string): Promise<TokenSet | undefined> {
-    const { tokens } = this.keysFor(key);
-    const value = await this.#redis.call('get', (client) => client.get(tokens));
+    const value = await this.#read(key);
     return value === null ? undefined : decodeTokens(value, key);
+  }
+
+  /**
+   * Reads the record stored under `key` with {@link RedisTokenStore.setSealed}.
+   *
+   * @param key - The manager's key.
+   * @returns The record, or `undefined` when none is stored (or it expired).
+   * @throws {TokenStoreError} As `get`; and when the key holds tokens (`found: 'tokens'`).
+   * @example
+   * ```ts
+   * import type { RedisTokenStore } from '@auth/store-redis';
+   *
+   * declare const store: RedisTokenStore;
+   * const record = await store.getSealed('svc'); // { data, keepUntil } or undefined
+   * ```
+   */
+  async getSealed(key: string): Promise<SealedRecord | undefined> {
+    const value = await this.#read(key);
+    return value === null ? undefined : decodeSealed(value, key);
   }
 
   /**
@@ -156,18 +178,28 @@ export class RedisTokenStore implements TokenStore {
    * ```
    */
   async set(key: string, tokens: TokenSet): Promise<void> {
-    const until = keepUntil(tokens);
-    const ttlMs = until === undefined ? undefined : Math.ceil(until - this.#now());
-    if (ttlMs !== undefined && ttlMs <= 0) return this.#delete(key, 'set');
-    const names = this.keysFor(key);
-    await this.#script('set', names, (client) =>
-      runScript(
-        client,
-        SET_AND_ANNOUNCE,
-        [names.tokens],
-        [encodeTokens(tokens), ttlMs === undefined ? '' : ttlMs, names.channel],
-      ),
-    );
+    await this.#put(key, encodeTokens(tokens), keepUntil(tokens));
+  }
+
+  /**
+   * Stores an opaque record under `key` (its JSON, in the tokens key) with `PX` until
+   * `record.keepUntil` (no expiry without one) and wakes every waiter, as `set` does.
+   *
+   * @param key - The manager's key.
+   * @param record - The record, e.g. what `encryptedStore` seals.
+   * @throws {TypeError} `record` is not a `SealedRecord`.
+   * @throws {TokenStoreError} Redis failed or did not answer in time (`operation: 'set'`).
+   * @example
+   * ```ts
+   * import type { RedisTokenStore } from '@auth/store-redis';
+   *
+   * declare const store: RedisTokenStore;
+   * await store.setSealed('svc', { data: 'opaque', keepUntil: Date.now() + 60_000 });
+   * ```
+   */
+  async setSealed(key: string, record: SealedRecord): Promise<void> {
+    const copy = sealedRecord(record);
+    await this.#put(key, encodeSealed(copy), copy.keepUntil);
   }
 
   /**
@@ -308,6 +340,26 @@ export class RedisTokenStore implements TokenStore {
   /** What `util.inspect` shows: the redacted summary. */
   [inspectSymbol](): string {
     return this.toString();
+  }
+
+  #read(key: string): Promise<string | null> {
+    const { tokens } = this.keysFor(key);
+    return this.#redis.call('get', (client) => client.get(tokens));
+  }
+
+  /** Stores `value` with `PX` until `until` and announces it; a value already past it is deleted. */
+  async #put(key: string, value: string, until: number | undefined): Promise<void> {
+    const ttlMs = until === undefined ? undefined : Math.ceil(until - this.#now());
+    if (ttlMs !== undefined && ttlMs <= 0) return this.#delete(key, 'set');
+    const names = this.keysFor(key);
+    await this.#script('set', names, (client) =>
+      runScript(
+        client,
+        SET_AND_ANNOUNCE,
+        [names.tokens],
+        [value, ttlMs === undefined ? '' : ttlMs, names.channel],
+      ),
+    );
   }
 
   async #delete(key: string, operation: 'set' | 'delete'): Promise<void> {

@@ -1,10 +1,18 @@
-import { keepUntil, TokenSet, TokenStoreError } from '@auth/core';
+import {
+  entryKindError,
+  isSealedRecord,
+  keepUntil,
+  type SealedRecord,
+  TokenSet,
+  TokenStoreError,
+} from '@auth/core';
 
 /** The version of the document format this package reads and writes. */
 export const DOCUMENT_VERSION = 1;
 
 /**
- * The token file in memory: `{ "version": 1, "entries": { "<key>": <TokenSet.serialize()> } }`.
+ * The token file in memory: `{ "version": 1, "entries": { "<key>": <TokenSet.serialize()> } }`;
+ * an entry written with `setSealed` is the sealed record itself (`{ "data", "keepUntil"? }`).
  * Entries are kept as the raw JSON values read, so an entry this version cannot read is
  * written back untouched rather than lost.
  */
@@ -58,38 +66,47 @@ export function serializeDocument(document: TokenDocument): string {
 /**
  * The tokens stored under `key`, or `undefined` when absent or past {@link keepUntil}.
  *
- * @throws {TokenStoreError} The entry is malformed (`cause`: the `TokenSetFormatError`).
+ * @throws {TokenStoreError} The entry is malformed (`cause`: the `TokenSetFormatError`), or
+ *   is a sealed record (`found: 'sealed'`).
  */
 export function readEntry(document: TokenDocument, key: string, now: number): TokenSet | undefined {
-  if (!document.entries.has(key)) return undefined;
-  let tokens: TokenSet;
-  try {
-    tokens = TokenSet.deserialize(document.entries.get(key));
-  } catch (error) {
-    throw new TokenStoreError('the token file holds a malformed entry for this key', {
-      operation: 'get',
-      cause: error,
-    });
-  }
-  return isKept(tokens, now) ? tokens : undefined;
+  const entry = liveEntry(document, key, now);
+  if (entry?.kind === 'sealed') throw entryKindError('sealed');
+  return entry?.tokens;
 }
 
 /**
- * Drops the entries past their {@link keepUntil}; entries that cannot be read are kept as
- * they are (their owner replaces them on its next write).
+ * The sealed record stored under `key`, or `undefined` when absent or past its `keepUntil`.
+ *
+ * @throws {TokenStoreError} The entry is malformed, or holds tokens (`found: 'tokens'`).
+ */
+export function readSealedEntry(
+  document: TokenDocument,
+  key: string,
+  now: number,
+): SealedRecord | undefined {
+  const entry = liveEntry(document, key, now);
+  if (entry?.kind === 'tokens') throw entryKindError('tokens');
+  return entry?.record;
+}
+
+/**
+ * Drops the entries past their {@link keepUntil} (tokens) or `keepUntil` (sealed records);
+ * entries that cannot be read are kept as they are (their owner replaces them on its next
+ * write).
  *
  * @returns Whether any entry was dropped.
  */
 export function dropLapsedEntries(document: TokenDocument, now: number): boolean {
   let dropped = false;
   for (const [key, value] of document.entries) {
-    let tokens: TokenSet;
+    let entry: Entry;
     try {
-      tokens = TokenSet.deserialize(value);
+      entry = parseEntry(value);
     } catch {
       continue;
     }
-    if (!isKept(tokens, now)) {
+    if (!isKept(entry.until, now)) {
       document.entries.delete(key);
       dropped = true;
     }
@@ -97,8 +114,34 @@ export function dropLapsedEntries(document: TokenDocument, now: number): boolean
   return dropped;
 }
 
-function isKept(tokens: TokenSet, now: number): boolean {
-  const until = keepUntil(tokens);
+/** A stored entry read back, and when it lapses (epoch ms; `undefined`: never). */
+type Entry =
+  | { kind: 'tokens'; tokens: TokenSet; until: number | undefined }
+  | { kind: 'sealed'; record: SealedRecord; until: number | undefined };
+
+/** The entry of `key` unless absent or lapsed. */
+function liveEntry(document: TokenDocument, key: string, now: number): Entry | undefined {
+  if (!document.entries.has(key)) return undefined;
+  const entry = parseEntry(document.entries.get(key));
+  return isKept(entry.until, now) ? entry : undefined;
+}
+
+/** @throws {TokenStoreError} Neither a sealed record nor a serialized TokenSet. */
+function parseEntry(value: unknown): Entry {
+  if (isSealedRecord(value)) return { kind: 'sealed', record: value, until: value.keepUntil };
+  let tokens: TokenSet;
+  try {
+    tokens = TokenSet.deserialize(value);
+  } catch (error) {
+    throw new TokenStoreError('the token file holds a malformed entry for this key', {
+      operation: 'get',
+      cause: error,
+    });
+  }
+  return { kind: 'tokens', tokens, until: keepUntil(tokens) };
+}
+
+function isKept(until: number | undefined, now: number): boolean {
   return until === undefined || now < until;
 }
 

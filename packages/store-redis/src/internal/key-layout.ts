@@ -12,7 +12,7 @@
  * ```
  */
 export interface RedisKeys {
-  /** Holds the JSON of `TokenSet.serialize()`, expiring with the token. */
+  /** Holds the JSON of `TokenSet.serialize()` (or of a sealed record), expiring with the token. */
   tokens: string;
   /** Holds the random owner value of the lock holder, expiring with the lock TTL. */
   lock: string;

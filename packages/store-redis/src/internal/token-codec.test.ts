@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import { TokenSet, TokenStoreError } from '@auth/core';
 import { describe, expect, it } from 'vitest';
-import { decodeTokens, encodeTokens } from './token-codec.js';
+import { decodeSealed, decodeTokens, encodeSealed, encodeTokens } from './token-codec.js';
 
 describe('token codec', () => {
   it('round-trips a TokenSet through the JSON of serialize()', () => {
@@ -36,5 +36,20 @@ describe('token codec', () => {
     expect(error.operation).toBe('get');
     expect(error.message).toContain('cc:svc');
     expect(inspect(error, { depth: Number.POSITIVE_INFINITY })).not.toContain('garbage');
+  });
+});
+
+describe('sealed record codec', () => {
+  it('round-trips a sealed record through its JSON', () => {
+    const record = { data: 'opaque', keepUntil: 1_700_000_000_000 };
+    expect(decodeSealed(encodeSealed(record), 'k')).toEqual(record);
+  });
+
+  it('refuses the other kind of entry with found set', () => {
+    const tokens = encodeTokens(new TokenSet({ accessToken: 'at-123' }));
+    expect(() => decodeSealed(tokens, 'k')).toThrow(expect.objectContaining({ found: 'tokens' }));
+    expect(() => decodeTokens(encodeSealed({ data: 'x' }), 'k')).toThrow(
+      expect.objectContaining({ found: 'sealed' }),
+    );
   });
 });

@@ -1,8 +1,19 @@
-import { TokenSet, TokenStoreError } from '@auth/core';
+import {
+  entryKindError,
+  isSealedRecord,
+  type SealedRecord,
+  TokenSet,
+  TokenStoreError,
+} from '@auth/core';
 
 /** The stored form of `tokens`: the JSON of `TokenSet.serialize()`. */
 export function encodeTokens(tokens: TokenSet): string {
   return JSON.stringify(tokens.serialize());
+}
+
+/** The stored form of a sealed record (already checked by `sealedRecord`): its JSON. */
+export function encodeSealed(record: SealedRecord): string {
+  return JSON.stringify(record);
 }
 
 /**
@@ -11,9 +22,27 @@ export function encodeTokens(tokens: TokenSet): string {
  * (the manager then requests a token and its `set` replaces the value). Neither the
  * message nor the cause quotes the value (JSON.parse errors do, so they are left out).
  *
- * @throws {TokenStoreError} With `operation: 'get'`.
+ * @throws {TokenStoreError} With `operation: 'get'`; with `found: 'sealed'` for a sealed record.
  */
 export function decodeTokens(value: string, key: string): TokenSet {
+  const entry = decodeEntry(value, key);
+  if (entry instanceof TokenSet) return entry;
+  throw entryKindError('sealed');
+}
+
+/**
+ * Reads a value stored with `setSealed` back, validating it with `isSealedRecord`.
+ *
+ * @throws {TokenStoreError} With `operation: 'get'`; with `found: 'tokens'` for a TokenSet.
+ */
+export function decodeSealed(value: string, key: string): SealedRecord {
+  const entry = decodeEntry(value, key);
+  if (entry instanceof TokenSet) throw entryKindError('tokens');
+  return entry;
+}
+
+/** @throws {TokenStoreError} Neither a serialized TokenSet nor a sealed record. */
+function decodeEntry(value: string, key: string): TokenSet | SealedRecord {
   let data: unknown;
   try {
     data = JSON.parse(value);
@@ -23,11 +52,12 @@ export function decodeTokens(value: string, key: string): TokenSet {
       { operation: 'get' },
     );
   }
+  if (isSealedRecord(data)) return data;
   try {
     return TokenSet.deserialize(data);
   } catch (error) {
     throw new TokenStoreError(
-      `the Redis entry for "${key}" is not a serialized TokenSet: ignored until the next token replaces it`,
+      `the Redis entry for "${key}" is not a serialized TokenSet (nor a sealed record): ignored until the next token replaces it`,
       { operation: 'get', cause: error },
     );
   }

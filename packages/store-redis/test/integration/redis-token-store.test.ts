@@ -109,6 +109,64 @@ describe('RedisTokenStore get, set and delete', () => {
   });
 });
 
+describe('RedisTokenStore sealed records', () => {
+  it('round-trips a sealed record as its JSON with PX until keepUntil, and none without', async () => {
+    const now = Date.now();
+    const { client, store } = newStore(prefix(), { now: () => now });
+    await store.setSealed('svc', { data: 'opaque-1', keepUntil: now + 5_000 });
+    expect(await store.getSealed('svc')).toEqual({ data: 'opaque-1', keepUntil: now + 5_000 });
+    const names = store.keysFor('svc');
+    expect(JSON.parse((await client.get(names.tokens)) ?? '')).toEqual({
+      data: 'opaque-1',
+      keepUntil: now + 5_000,
+    });
+    const ttl = await client.pttl(names.tokens);
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(5_000);
+    await store.setSealed('forever', { data: 'opaque-2' });
+    expect(await client.pttl(store.keysFor('forever').tokens)).toBe(-1);
+    expect(await store.getSealed('other')).toBeUndefined();
+    await store.delete('forever');
+    expect(await store.getSealed('forever')).toBeUndefined();
+  });
+
+  it('does not keep a record already past its keepUntil, and drops the older entry', async () => {
+    const now = Date.now();
+    const { client, store } = newStore(prefix(), { now: () => now });
+    await store.setSealed('svc', { data: 'opaque', keepUntil: now + 60_000 });
+    await store.setSealed('svc', { data: 'opaque', keepUntil: now - 1 });
+    expect(await client.exists(store.keysFor('svc').tokens)).toBe(0);
+  });
+
+  it('tells tokens and sealed records apart with a typed TokenStoreError', async () => {
+    const { store } = newStore(prefix());
+    await store.setSealed('sealed', { data: 'opaque' });
+    const stored = tokens();
+    await store.set('tokens', stored);
+    const onGet = await store.get('sealed').catch((caught: unknown) => caught);
+    expect(TokenStoreError.isInstance(onGet)).toBe(true);
+    expect(onGet).toMatchObject({ operation: 'get', found: 'sealed' });
+    const onGetSealed = await store.getSealed('tokens').catch((caught: unknown) => caught);
+    expect(TokenStoreError.isInstance(onGetSealed)).toBe(true);
+    expect(onGetSealed).toMatchObject({ operation: 'get', found: 'tokens' });
+    expect(inspect(onGetSealed, { depth: Number.POSITIVE_INFINITY })).not.toContain(
+      stored.accessToken,
+    );
+    await expect(store.setSealed('svc', { data: 1 } as never)).rejects.toThrow(TypeError);
+  });
+
+  it('wakes a waiter in another process (connection) when a sealed record lands', async () => {
+    const keyPrefix = prefix();
+    const { store: waiter } = newStore(keyPrefix);
+    const { client, store: writer } = newStore(keyPrefix);
+    const woken = waiter.waitForUpdate('svc', { timeoutMs: NEVER_MS });
+    await TestClients.subscribed(client, waiter.keysFor('svc').channel);
+    await writer.setSealed('svc', { data: 'opaque' });
+    await woken;
+    expect(await waiter.getSealed('svc')).toEqual({ data: 'opaque' });
+  });
+});
+
 describe('RedisTokenStore values that are not serialized TokenSets', () => {
   it.each([
     ['plain text', 'garbage-in-redis-value'],
@@ -263,7 +321,7 @@ describe('RedisTokenStore wake-ups', () => {
 });
 
 describe('RedisTokenStore with encryptedStore', () => {
-  it('keeps no token in clear in Redis (redis-cli GET shows ciphertext)', async () => {
+  it('keeps no token in clear in Redis (redis-cli GET shows a sealed record)', async () => {
     const { store } = newStore(prefix());
     const key = crypto.getRandomValues(new Uint8Array(32));
     const sealed = encryptedStore(store, { key });
@@ -278,7 +336,9 @@ describe('RedisTokenStore with encryptedStore', () => {
       'GET',
       store.keysFor('svc').tokens,
     ]);
-    expect(stdout).toContain('Encrypted-AES-GCM');
+    // A refresh token of unknown lifetime: kept with no deadline, so no keepUntil.
+    expect(Object.keys(JSON.parse(stdout))).toEqual(['data']);
+    expect(JSON.parse(stdout).data).toMatch(/^v1\./);
     expect(stdout).not.toContain(secret.accessToken);
     expect(stdout).not.toContain(secret.refreshToken);
     expect((await sealed.get('svc'))?.accessToken).toBe(secret.accessToken);
@@ -286,6 +346,54 @@ describe('RedisTokenStore with encryptedStore', () => {
     const lock = await sealed.acquireLock?.('svc', 30_000);
     expect(lock).toBeDefined();
     await lock?.release();
+  });
+
+  it('expires the sealed record with the tokens inside (PX from keepUntil)', async () => {
+    const now = Date.now();
+    const { client, store } = newStore(prefix(), { now: () => now });
+    const key = crypto.getRandomValues(new Uint8Array(32));
+    await encryptedStore(store, { key }).set('svc', tokens({ expiresAt: now + 5_000 }));
+    const ttl = await client.pttl(store.keysFor('svc').tokens);
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(5_000);
+    expect((await store.getSealed('svc'))?.keepUntil).toBe(now + 5_000);
+  });
+
+  it('fails with a TokenStoreError under the wrong key, on tampered data, and for the inner get', async () => {
+    const { store } = newStore(prefix());
+    const key = crypto.getRandomValues(new Uint8Array(32));
+    const secret = tokens();
+    await encryptedStore(store, { key }).set('svc', secret);
+    const wrongKey = await encryptedStore(store, { key: new Uint8Array(32) })
+      .get('svc')
+      .catch((caught: unknown) => caught);
+    expect(TokenStoreError.isInstance(wrongKey)).toBe(true);
+    expect((wrongKey as Error).message).toMatch(/wrong key/);
+    await expect(store.get('svc')).rejects.toMatchObject({ found: 'sealed' });
+    const { data } = (await store.getSealed('svc'))!;
+    const flipped = data.at(-2) === 'A' ? 'B' : 'A';
+    await store.setSealed('svc', { data: `${data.slice(0, -2)}${flipped}${data.at(-1)}` });
+    const tampered = await encryptedStore(store, { key })
+      .get('svc')
+      .catch((caught: unknown) => caught);
+    expect(TokenStoreError.isInstance(tampered)).toBe(true);
+    expect(inspect(tampered, { depth: Number.POSITIVE_INFINITY })).not.toContain(
+      secret.accessToken,
+    );
+  });
+
+  it('wakes a waiter through the wrapper when a sealed token lands', async () => {
+    const keyPrefix = prefix();
+    const key = crypto.getRandomValues(new Uint8Array(32));
+    const { store: waiterStore } = newStore(keyPrefix);
+    const { client, store: writerStore } = newStore(keyPrefix);
+    const waiter = encryptedStore(waiterStore, { key });
+    const woken = waiter.waitForUpdate?.('svc', { timeoutMs: NEVER_MS });
+    await TestClients.subscribed(client, waiterStore.keysFor('svc').channel);
+    const landed = tokens();
+    await encryptedStore(writerStore, { key }).set('svc', landed);
+    await woken;
+    expect((await waiter.get('svc'))?.accessToken).toBe(landed.accessToken);
   });
 });
 
