@@ -1,4 +1,4 @@
-import { open, rename, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import {
   type SealedRecord,
@@ -13,49 +13,24 @@ import {
 import { fingerprint, inspectSymbol } from '@auth/core/internal';
 import { defaultTokenFilePath } from './default-token-file-path.js';
 import type { FileTokenStoreEvent } from './file-token-store-events.js';
+import type { FileTokenStoreOptions } from './file-token-store-options.js';
 import { writeFileAtomically } from './internal/atomic-write.js';
 import { fileStoreError, isCode } from './internal/fs-errors.js';
 import { removeLeftovers } from './internal/leftover-files.js';
 import { type LockFileOptions, removeLockFileIf, tryCreateLockFile } from './internal/lock-file.js';
 import { waitForLockChange } from './internal/lock-wait.js';
-import { ensurePrivateFile, ensurePrivateFolder } from './internal/permissions.js';
+import { ensurePrivateFolder } from './internal/permissions.js';
 import { type OwnIdentity, readOwnIdentity } from './internal/process-identity.js';
 import {
   dropLapsedEntries,
   emptyDocument,
-  type ParsedDocument,
-  parseDocument,
   readEntry,
   readSealedEntry,
   serializeDocument,
   type TokenDocument,
 } from './internal/token-document.js';
+import { TokenFile } from './internal/token-file.js';
 import { withWriteLock } from './internal/write-lock.js';
-
-/**
- * Options of {@link FileTokenStore}. Durations in ms.
- *
- * @example
- * ```ts
- * import type { FileTokenStoreOptions } from '@auth/store-file';
- *
- * const options: FileTokenStoreOptions = { appName: 'my-cli', onEvent: (event) => console.warn(event) };
- * ```
- */
-export interface FileTokenStoreOptions {
-  /** The token file. Default {@link defaultTokenFilePath}`({ appName, env })`. */
-  path?: string;
-  /** The folder name under the state directory when `path` is not given. Default `'auth'`. */
-  appName?: string;
-  /** Where `XDG_STATE_HOME` is looked up when `path` is not given. Default `process.env`. */
-  env?: Readonly<Record<string, string | undefined>>;
-  /** How long a write waits for another process's write to finish. Default 10 000. */
-  writeLockTimeoutMs?: number;
-  /** The clock, for entry expiry and lock expiry. Default `Date.now`. */
-  now?: () => number;
-  /** Receives {@link FileTokenStoreEvent}s (tightened permissions, a file moved aside, a stale lock removed). */
-  onEvent?: (event: FileTokenStoreEvent) => void;
-}
 
 type StoreOperation = NonNullable<TokenStoreErrorFields['operation']>;
 
@@ -93,6 +68,7 @@ export class FileTokenStore implements TokenStore {
   readonly #writeLockTimeoutMs: number;
   readonly #now: () => number;
   readonly #onEvent: ((event: FileTokenStoreEvent) => void) | undefined;
+  readonly #file: TokenFile;
   #self: Promise<OwnIdentity> | undefined;
 
   /**
@@ -114,6 +90,7 @@ export class FileTokenStore implements TokenStore {
     this.#writeLockTimeoutMs = timeoutMs;
     this.#now = options.now ?? Date.now;
     this.#onEvent = options.onEvent;
+    this.#file = new TokenFile(this.#path, this.#now, this.#report);
   }
 
   /** The absolute path of the token file. */
@@ -320,10 +297,10 @@ export class FileTokenStore implements TokenStore {
   ): Promise<T | undefined> {
     checkKey(key);
     try {
-      const parsed = await this.#readParsed();
+      const parsed = await this.#file.readParsed();
       const document =
         parsed?.kind === 'corrupt'
-          ? await this.#withWriteLock('get', () => this.#readDocumentForWrite())
+          ? await this.#withWriteLock('get', () => this.#file.readForWrite())
           : parsed?.document;
       return document && readFrom(document, key, this.#now());
     } catch (error) {
@@ -343,7 +320,7 @@ export class FileTokenStore implements TokenStore {
           ...(await this.#lockOptions(1, `${this.#path}.lock`)),
           temporaryWrites: true,
         });
-        const document = (await this.#readDocumentForWrite()) ?? emptyDocument();
+        const document = (await this.#file.readForWrite()) ?? emptyDocument();
         const dropped = dropLapsedEntries(document, this.#now());
         if (change(document) || dropped) {
           await writeFileAtomically(this.#path, serializeDocument(document));
@@ -351,51 +328,6 @@ export class FileTokenStore implements TokenStore {
       });
     } catch (error) {
       throw fileStoreError(`could not write the token file ${this.#path}`, operation, error);
-    }
-  }
-
-  /** The parsed file, or `undefined` when there is none. A newer format version throws. */
-  async #readParsed(): Promise<Exclude<ParsedDocument, { kind: 'newer' }> | undefined> {
-    const text = await this.#readText();
-    if (text === undefined) return undefined;
-    const parsed = parseDocument(text);
-    if (parsed.kind === 'newer') {
-      throw new TokenStoreError(
-        `the token file ${this.#path} has format version ${parsed.version}, newer than this release reads; it is left untouched`,
-      );
-    }
-    return parsed;
-  }
-
-  /** The document, read under the write lock: a corrupt file is moved aside, then reads as absent. */
-  async #readDocumentForWrite(): Promise<TokenDocument | undefined> {
-    const parsed = await this.#readParsed();
-    if (parsed?.kind !== 'corrupt') return parsed?.document;
-    const movedTo = `${this.#path}.corrupt-${this.#now()}`;
-    await rename(this.#path, movedTo);
-    this.#report({ type: 'file-moved-aside', path: this.#path, movedTo, reason: parsed.reason });
-    return undefined;
-  }
-
-  /** The file's text, or `undefined` when it does not exist. Tightens its mode first. */
-  async #readText(): Promise<string | undefined> {
-    let handle: Awaited<ReturnType<typeof open>>;
-    try {
-      handle = await open(this.#path, 'r');
-    } catch (error) {
-      if (isCode(error, 'ENOENT')) return undefined;
-      throw error;
-    }
-    try {
-      if (!(await handle.stat()).isFile()) {
-        throw new TokenStoreError(
-          `the token file path ${this.#path} is not a regular file (a folder?); it is left untouched`,
-        );
-      }
-      await ensurePrivateFile(handle, this.#path, this.#report);
-      return await handle.readFile('utf8');
-    } finally {
-      await handle.close();
     }
   }
 

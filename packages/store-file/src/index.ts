@@ -2,7 +2,7 @@ export {
   type DefaultTokenFilePathOptions,
   defaultTokenFilePath,
 } from './default-token-file-path.js';
-export { FileTokenStore, type FileTokenStoreOptions } from './file-token-store.js';
+export { FileTokenStore } from './file-token-store.js';
 export type {
   FileMovedAsideEvent,
   FileTokenStoreEvent,
@@ -10,3 +10,4 @@ export type {
   PermissionsTightenedEvent,
   StaleLockRemovedEvent,
 } from './file-token-store-events.js';
+export type { FileTokenStoreOptions } from './file-token-store-options.js';
