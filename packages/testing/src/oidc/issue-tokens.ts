@@ -1,4 +1,4 @@
-import type { KoaContextWithOIDC } from 'oidc-provider';
+import { errors, type KoaContextWithOIDC } from 'oidc-provider';
 
 /** What a custom grant issues for a user. */
 export interface UserTokenRequest {
@@ -28,25 +28,18 @@ export async function issueUserTokens(
   const grant = new provider.Grant({ accountId: request.accountId, clientId: client.clientId });
   if (request.scope) grant.addOIDCScope(request.scope);
   const grantId = await grant.save();
-  const accessToken = new provider.AccessToken({
+  const claims = {
     accountId: request.accountId,
     client,
     grantId,
     gty: request.gty,
     scope: request.scope ?? '',
-  });
+  };
+  const accessToken = new provider.AccessToken(claims);
   const accessTokenValue = await accessToken.save();
   let refreshTokenValue: string | undefined;
   if (request.withRefreshToken !== false && client.grantTypeAllowed('refresh_token')) {
-    const refreshToken = new provider.RefreshToken({
-      accountId: request.accountId,
-      client,
-      grantId,
-      gty: request.gty,
-      scope: request.scope ?? '',
-      rotations: 0,
-    });
-    refreshTokenValue = await refreshToken.save();
+    refreshTokenValue = await new provider.RefreshToken({ ...claims, rotations: 0 }).save();
   }
   return {
     access_token: accessTokenValue,
@@ -55,6 +48,17 @@ export async function issueUserTokens(
     refresh_token: refreshTokenValue,
     scope: request.scope || undefined,
   };
+}
+
+/**
+ * Reads a parameter the grant cannot do without.
+ *
+ * @throws {errors.InvalidRequest} It is missing or empty (`missing <name>`).
+ */
+export function requiredParam(ctx: KoaContextWithOIDC, name: string): string {
+  const value = param(ctx, name);
+  if (value === undefined) throw new errors.InvalidRequest(`missing ${name}`);
+  return value;
 }
 
 /** Reads a string parameter of the current request. */

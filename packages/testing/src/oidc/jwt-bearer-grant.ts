@@ -1,7 +1,7 @@
 import { jwtVerify } from 'jose';
 import { errors, type Provider } from 'oidc-provider';
 import { GRANT_TYPES, type TestKeys } from './clients.js';
-import { issueUserTokens, param } from './issue-tokens.js';
+import { issueUserTokens, param, requiredParam } from './issue-tokens.js';
 import type { TestUser } from './users.js';
 
 /**
@@ -21,8 +21,7 @@ export function registerJwtBearerGrant(
   provider.registerGrantType(
     GRANT_TYPES.jwtBearer,
     async (ctx, next) => {
-      const assertion = param(ctx, 'assertion');
-      if (!assertion) throw new errors.InvalidRequest('missing assertion');
+      const assertion = requiredParam(ctx, 'assertion');
       let subject: string | undefined;
       try {
         const { payload } = await jwtVerify(assertion, trusted.publicKey, {

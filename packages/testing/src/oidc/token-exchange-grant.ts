@@ -1,6 +1,6 @@
 import { errors, type KoaContextWithOIDC, type Provider } from 'oidc-provider';
 import { GRANT_TYPES } from './clients.js';
-import { issueUserTokens, param } from './issue-tokens.js';
+import { issueUserTokens, param, requiredParam } from './issue-tokens.js';
 
 const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
 
@@ -20,8 +20,7 @@ export function registerTokenExchangeGrant(
   provider.registerGrantType(
     GRANT_TYPES.tokenExchange,
     async (ctx, next) => {
-      const subjectToken = param(ctx, 'subject_token');
-      if (!subjectToken) throw new errors.InvalidRequest('missing subject_token');
+      const subjectToken = requiredParam(ctx, 'subject_token');
       if (param(ctx, 'subject_token_type') !== ACCESS_TOKEN_TYPE)
         throw new errors.InvalidRequest('unsupported subject_token_type');
       const subject =
