@@ -17,8 +17,9 @@ export interface ClientCredentialsOptions extends EndpointOptions, ClientOptions
 /**
  * The client credentials grant (RFC 6749 §4.4): a service gets tokens for itself. The
  * client authenticates with `client_secret_basic` (default; id and secret form-urlencoded
- * before Base64, RFC 6749 §2.3.1), `client_secret_post`, `private_key_jwt` (RFC 7523 §2.2)
- * or `none`.
+ * before Base64, RFC 6749 §2.3.1), `client_secret_post`, `private_key_jwt` (RFC 7523 §2.2:
+ * a `privateKey` it signs with, or a `clientAssertion` made elsewhere, such as a workload's
+ * federated token) or `none`.
  *
  * @param options - See {@link ClientCredentialsOptions}.
  * @returns A provider for a `TokenManager`.
@@ -43,10 +44,11 @@ export function clientCredentials(options: ClientCredentialsOptions): TokenProvi
   if (
     options?.authMethod === undefined &&
     options?.clientSecret === undefined &&
-    options?.privateKey === undefined
+    options?.privateKey === undefined &&
+    options?.clientAssertion === undefined
   )
     throw new TypeError(
-      "clientCredentials needs clientSecret or privateKey (or authMethod: 'none' for a public client)",
+      "clientCredentials needs clientSecret or privateKey (or clientAssertion, or authMethod: 'none' for a public client)",
     );
   const client = new TokenClient('clientCredentials', options);
   const target = tokenTarget(options);

@@ -60,7 +60,7 @@ export interface ClientOptions {
   clientSecret?: string;
   /**
    * How the client authenticates; an explicit method is always used as it is. Default:
-   * `private_key_jwt` when `privateKey` is set, `none` without a credential, and with a
+   * `private_key_jwt` when `privateKey` or `clientAssertion` is set, `none` without a credential, and with a
    * `clientSecret` the method the server supports: from discovery metadata
    * (`token_endpoint_auth_methods_supported`), `client_secret_post` when the id or secret holds
    * characters Basic must encode and the server supports it, else `client_secret_basic`; when
@@ -81,6 +81,18 @@ export interface ClientOptions {
    * (the issuer; without discovery, the token URL), or any other string, sent as it is.
    */
   assertionAudience?: 'token_endpoint' | 'issuer' | (string & {});
+  /**
+   * A client assertion made elsewhere (RFC 7521 §4.2, RFC 7523 §2.2): a Kubernetes projected
+   * service-account token, a cloud's federated token, a JWT a signing service issued. Each
+   * request that authenticates the client (token, revocation, device authorization) calls it
+   * afresh and sends `client_assertion_type=urn:ietf:params:oauth:client-assertion-type:jwt-bearer`
+   * with the value, so the callable does its own caching (`tokenFile` from `@auth/oauth/node`
+   * re-reads a file only when it changes). The method is `private_key_jwt` (the name servers
+   * list for JWT client assertions); instead of `privateKey`, never with it. The value is a
+   * secret: never logged, redacted from server text, and kept out of the cache key, which
+   * tells such clients apart by their client id alone (the assertion rotates).
+   */
+  clientAssertion?: () => string | Promise<string>;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { AuthError } from '@auth/core';
 import { fingerprint, fromBase64, presence } from '@auth/core/internal';
 import * as oauth from 'oauth4webapi';
 import type {
@@ -15,6 +16,9 @@ const METHODS: readonly ClientAuthMethod[] = [
   'private_key_jwt',
   'none',
 ];
+
+/** RFC 7523 §2.2: the `client_assertion_type` of a JWT client assertion. */
+const JWT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
 const IMPORT_PARAMS: Record<
   ClientAssertionAlgorithm,
@@ -50,6 +54,7 @@ export class ClientAuthentication {
   readonly #keyId: string | undefined;
   readonly #algorithm: ClientAssertionAlgorithm;
   readonly #audience: string;
+  readonly #clientAssertion: (() => string | Promise<string>) | undefined;
   #imported: Promise<CryptoKey> | undefined;
 
   /**
@@ -62,20 +67,23 @@ export class ClientAuthentication {
     this.clientId = requiredString(owner, 'clientId', options.clientId);
     const method =
       options.authMethod ??
-      (options.privateKey !== undefined
+      (options.privateKey !== undefined || options.clientAssertion !== undefined
         ? 'private_key_jwt'
         : options.clientSecret !== undefined
           ? 'client_secret_basic'
           : 'none');
     if (!METHODS.includes(method))
       throw new TypeError(`${owner}: authMethod must be one of ${METHODS.join(', ')}`);
+    checkClientAssertion(owner, method, options);
     const usesSecret = method === 'client_secret_basic' || method === 'client_secret_post';
     if (usesSecret)
       requiredString(owner, `clientSecret (authMethod ${method})`, options.clientSecret);
     if (!usesSecret && options.clientSecret !== undefined)
       throw new TypeError(`${owner}: clientSecret conflicts with authMethod ${method}`);
-    if (method === 'private_key_jwt' && !options.privateKey)
-      throw new TypeError(`${owner} needs privateKey (authMethod private_key_jwt)`);
+    if (method === 'private_key_jwt' && !options.privateKey && !options.clientAssertion)
+      throw new TypeError(
+        `${owner} needs privateKey or clientAssertion (authMethod private_key_jwt)`,
+      );
     if (method !== 'private_key_jwt' && options.privateKey !== undefined)
       throw new TypeError(`${owner}: privateKey conflicts with authMethod ${method}`);
     if (typeof options.privateKey === 'string' && !isPkcs8Pem(options.privateKey))
@@ -96,11 +104,18 @@ export class ClientAuthentication {
     this.#keyId = options.keyId;
     this.#algorithm = options.signingAlgorithm ?? 'ES256';
     this.#audience = audience;
+    this.#clientAssertion = options.clientAssertion;
     if (!(this.#algorithm in IMPORT_PARAMS))
       throw new TypeError(
         `${owner}: signingAlgorithm must be one of ${Object.keys(IMPORT_PARAMS).join(', ')}`,
       );
-    const keyMaterial = typeof options.privateKey === 'string' ? options.privateKey : options.keyId;
+    // An outside assertion rotates: only that one is used (not its value) tells the key apart.
+    const keyMaterial =
+      options.clientAssertion !== undefined
+        ? 'client_assertion'
+        : typeof options.privateKey === 'string'
+          ? options.privateKey
+          : options.keyId;
     this.fingerprint = fingerprint([this.clientId, method, options.clientSecret, keyMaterial]);
   }
 
@@ -177,6 +192,8 @@ export class ClientAuthentication {
       case 'client_secret_post':
         return { client, auth: oauth.ClientSecretPost(this.#secret!) };
       case 'private_key_jwt': {
+        if (this.#clientAssertion !== undefined)
+          return { client, auth: outsideAssertion(this.#clientAssertion) };
         const key = await this.#signingKey();
         const aud = this.#assertionAudience(as);
         return {
@@ -208,6 +225,7 @@ export class ClientAuthentication {
       authMethod: this.#automatic ? 'automatic' : this.method,
       clientSecret: presence(this.#secret),
       privateKey: presence(this.#privateKey),
+      ...(this.#clientAssertion === undefined ? {} : { clientAssertion: 'set' }),
       keyId: this.#keyId,
     };
   }
@@ -229,6 +247,56 @@ export class ClientAuthentication {
     });
     return this.#imported;
   }
+}
+
+/**
+ * Checks `clientAssertion` against the other settings: a function, only with
+ * `private_key_jwt`, and instead of the settings of a key this client would sign with.
+ *
+ * @throws {TypeError} Naming the conflict.
+ */
+function checkClientAssertion(
+  owner: string,
+  method: ClientAuthMethod,
+  options: ClientOptions,
+): void {
+  if (options.clientAssertion === undefined) return;
+  if (typeof options.clientAssertion !== 'function')
+    throw new TypeError(`${owner}: clientAssertion must be a function returning the assertion`);
+  if (method !== 'private_key_jwt')
+    throw new TypeError(`${owner}: clientAssertion conflicts with authMethod ${method}`);
+  for (const name of ['privateKey', 'keyId', 'signingAlgorithm', 'assertionAudience'] as const)
+    if (options[name] !== undefined)
+      throw new TypeError(
+        `${owner}: ${name} conflicts with clientAssertion (the assertion is made elsewhere)`,
+      );
+}
+
+/**
+ * oauth4webapi's client authentication with an assertion made elsewhere (RFC 7521 §4.2):
+ * `client_id`, `client_assertion_type` and the value `assertion` returns now (called per
+ * request; the token client's redactor reads it from the body before it is sent).
+ *
+ * @throws {AuthError} `assertion` threw (its error is the `cause`), unless it threw an `AuthError`, passed on as it is.
+ * @throws {TypeError} `assertion` returned no assertion.
+ */
+function outsideAssertion(assertion: () => string | Promise<string>): oauth.ClientAuth {
+  return async (_as, client, body) => {
+    let value: unknown;
+    try {
+      value = await assertion();
+    } catch (error) {
+      if (AuthError.isInstance(error)) throw error;
+      throw new AuthError('clientAssertion failed to supply an assertion', 'auth_error', {
+        cause: error,
+      });
+    }
+    if (typeof value !== 'string' || value.trim() === '')
+      throw new TypeError('clientAssertion returned no assertion (a non-empty string)');
+    body.set('client_id', client.client_id);
+    body.set('client_assertion_type', JWT_ASSERTION_TYPE);
+    body.set('client_assertion', value.trim());
+  };
 }
 
 async function importPkcs8(

@@ -95,6 +95,7 @@ const secrets = {
   assertion: 'eyJhbGciOiJIUzI1NiJ9.assertion+/=.signature',
   codeVerifier: 'code-verifier-0123456789-abcdefghijklmnopqrstuvwxyz',
   revoked: 'revoked-token+/=%46',
+  clientAssertion: 'eyJhbGciOiJFUzI1NiJ9.outside-assertion+/=%47.signature',
 };
 
 /** Every form a server may echo a secret in. */
@@ -165,6 +166,20 @@ const grants: Record<string, () => Promise<unknown>> = {
     ),
   revokeToken: () =>
     revokeToken({ ...withServer(), revocationUrl: `${server.url}/revoke`, token: secrets.revoked }),
+  'clientCredentials (clientAssertion)': () =>
+    clientCredentials({
+      tokenUrl: tokenUrl(),
+      clientId,
+      clientAssertion: async () => secrets.clientAssertion,
+    }).fetchToken(),
+  'revokeToken (clientAssertion)': () =>
+    revokeToken({
+      tokenUrl: tokenUrl(),
+      revocationUrl: `${server.url}/revoke`,
+      clientId,
+      clientAssertion: () => secrets.clientAssertion,
+      token: secrets.revoked,
+    }),
 };
 
 describe('secrets a server echoes back never reach errors', () => {
