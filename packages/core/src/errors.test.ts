@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   AuthError,
   AuthenticationError,
+  CredentialUnavailableError,
   OAuthError,
   SessionExpiredError,
   TokenEndpointError,
@@ -47,6 +48,7 @@ describe('error classes', () => {
     [new SessionExpiredError(), 'session_expired'],
     [new TokenStoreError('x', { operation: 'get' }), 'token_store_error'],
     [new AuthenticationError('x', { serviceName: 'api' }), 'authentication_failed'],
+    [new CredentialUnavailableError('x', { source: '/var/run/token' }), 'credential_unavailable'],
   ])('%o has code %s and is an AuthError', (error, code) => {
     expect(error.code).toBe(code);
     expect(AuthError.isInstance(error)).toBe(true);

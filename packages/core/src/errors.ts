@@ -27,7 +27,8 @@ export type AuthErrorCode =
   | 'token_store_error'
   | 'authentication_failed'
   | 'interaction_failed'
-  | 'authorization_timeout';
+  | 'authorization_timeout'
+  | 'credential_unavailable';
 
 /** Options every error constructor accepts. */
 export interface AuthErrorOptions {
@@ -354,5 +355,56 @@ export class AuthenticationError extends AuthError {
   constructor(message: string, fields: AuthenticationErrorFields) {
     super(message, 'authentication_failed', fields);
     this.serviceName = fields.serviceName;
+  }
+}
+
+/** Fields of a {@link CredentialUnavailableError}. */
+export interface CredentialUnavailableErrorFields extends AuthErrorOptions {
+  /**
+   * Where the credential was looked for, never a secret: a file path, an environment
+   * variable, a metadata endpoint's URL.
+   */
+  source: string;
+}
+
+/**
+ * The credential a workload expected from its platform is not there: a token file that is
+ * missing, empty or unreadable, an environment variable that is not set, a metadata server
+ * that does not answer. Usually the code runs off that platform (a developer's machine, CI),
+ * so a caller can try another way to authenticate.
+ *
+ * @example
+ * ```ts
+ * import { CredentialUnavailableError, type TokenProvider } from '@auth/core';
+ *
+ * declare const workload: TokenProvider;
+ * declare const developer: TokenProvider;
+ * async function firstToken() {
+ *   try {
+ *     return await workload.fetchToken();
+ *   } catch (error) {
+ *     if (!CredentialUnavailableError.isInstance(error)) throw error;
+ *     return developer.fetchToken(); // not on the platform: use the developer's login
+ *   }
+ * }
+ * ```
+ */
+export class CredentialUnavailableError extends AuthError {
+  static override readonly brand: symbol = Symbol.for(`${BRAND_PREFIX}CredentialUnavailableError`);
+  /** Whether `value` is a {@link CredentialUnavailableError}, from any copy of the package. */
+  static override readonly isInstance: (value: unknown) => value is CredentialUnavailableError =
+    brandCheck(CredentialUnavailableError.brand);
+  /** Where the credential was looked for (see {@link CredentialUnavailableErrorFields.source}). */
+  readonly source: string;
+
+  /**
+   * Creates the error, naming where the credential was looked for.
+   *
+   * @param message - What is missing; never a secret.
+   * @param fields - `source` and `cause`.
+   */
+  constructor(message: string, fields: CredentialUnavailableErrorFields) {
+    super(message, 'credential_unavailable', fields);
+    this.source = fields.source;
   }
 }

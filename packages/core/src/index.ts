@@ -5,6 +5,8 @@ export {
   type AuthErrorOptions,
   AuthenticationError,
   type AuthenticationErrorFields,
+  CredentialUnavailableError,
+  type CredentialUnavailableErrorFields,
   OAuthError,
   type OAuthErrorFields,
   SessionExpiredError,

@@ -5,7 +5,8 @@ import { grantProvider } from './internal/grant-provider.js';
 import { tokenTarget } from './internal/options.js';
 import { TokenClient } from './internal/token-client.js';
 
-const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
+/** RFC 8693 §2.1: the grant type of a token exchange. */
+export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
 /** RFC 8693 §3 token type of an OAuth access token. */
 export const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
 
