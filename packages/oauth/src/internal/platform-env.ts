@@ -1,4 +1,5 @@
 import { CredentialUnavailableError } from '@auth/core';
+import { DEFAULT_TIMEOUT_MS, positiveMs } from './options.js';
 
 /** Environment variables as a preset reads them (`process.env` by default). */
 export type PlatformEnv = Readonly<Record<string, string | undefined>>;
@@ -56,4 +57,25 @@ export interface MetadataServerOptions extends PresetOptions {
 }
 
 /** The default of {@link MetadataServerOptions.answerTimeoutMs}. */
-export const DEFAULT_ANSWER_TIMEOUT_MS = 1_000;
+const DEFAULT_ANSWER_TIMEOUT_MS = 1_000;
+
+/**
+ * The checked timing settings of a preset.
+ *
+ * @throws {TypeError} A `timeoutMs` or `answerTimeoutMs` that is not a positive number.
+ */
+export function presetTimings(options: MetadataServerOptions): {
+  timeoutMs: number;
+  answerTimeoutMs: number;
+  now: () => number;
+} {
+  return {
+    timeoutMs: positiveMs('timeoutMs', options.timeoutMs, DEFAULT_TIMEOUT_MS),
+    answerTimeoutMs: positiveMs(
+      'answerTimeoutMs',
+      options.answerTimeoutMs,
+      DEFAULT_ANSWER_TIMEOUT_MS,
+    ),
+    now: options.now ?? Date.now,
+  };
+}

@@ -1,11 +1,11 @@
 import { type TokenProvider, TokenSet } from '@auth/core';
 import { grantProvider } from '../internal/grant-provider.js';
 import { jsonOrThrow } from '../internal/http-response.js';
-import { DEFAULT_TIMEOUT_MS, positiveMs, requiredString } from '../internal/options.js';
+import { requiredString } from '../internal/options.js';
 import {
-  DEFAULT_ANSWER_TIMEOUT_MS,
   type MetadataServerOptions,
   platformEnv,
+  presetTimings,
 } from '../internal/platform-env.js';
 import { platformRequest } from '../internal/platform-request.js';
 
@@ -68,13 +68,7 @@ export function azureManagedIdentity(options: AzureManagedIdentityOptions): Toke
   url.searchParams.set('api-version', appService ? '2019-08-01' : '2018-02-01');
   url.searchParams.set('resource', resource);
   if (options.clientId !== undefined) url.searchParams.set('client_id', options.clientId);
-  const timeoutMs = positiveMs('timeoutMs', options.timeoutMs, DEFAULT_TIMEOUT_MS);
-  const answerTimeoutMs = positiveMs(
-    'answerTimeoutMs',
-    options.answerTimeoutMs,
-    DEFAULT_ANSWER_TIMEOUT_MS,
-  );
-  const now = options.now ?? Date.now;
+  const { timeoutMs, answerTimeoutMs, now } = presetTimings(options);
   const what = appService
     ? 'the App Service identity endpoint'
     : 'the Azure Instance Metadata Service';

@@ -1,11 +1,10 @@
 import { CredentialUnavailableError, type TokenProvider } from '@auth/core';
 import { grantProvider } from '../internal/grant-provider.js';
 import { tokenSetOrThrow } from '../internal/http-response.js';
-import { DEFAULT_TIMEOUT_MS, positiveMs } from '../internal/options.js';
 import {
-  DEFAULT_ANSWER_TIMEOUT_MS,
   type MetadataServerOptions,
   platformEnv,
+  presetTimings,
 } from '../internal/platform-env.js';
 import { platformRequest } from '../internal/platform-request.js';
 
@@ -63,13 +62,7 @@ export function gcpMetadataServer(options: GcpMetadataServerOptions = {}): Token
       throw new TypeError(`${name}: scopes must be a list of scope strings`);
     url.searchParams.set('scopes', options.scopes.join(','));
   }
-  const timeoutMs = positiveMs('timeoutMs', options.timeoutMs, DEFAULT_TIMEOUT_MS);
-  const answerTimeoutMs = positiveMs(
-    'answerTimeoutMs',
-    options.answerTimeoutMs,
-    DEFAULT_ANSWER_TIMEOUT_MS,
-  );
-  const now = options.now ?? Date.now;
+  const { timeoutMs, answerTimeoutMs, now } = presetTimings(options);
   const what = 'the GCP metadata server';
   return grantProvider({
     name,

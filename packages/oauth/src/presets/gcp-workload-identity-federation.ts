@@ -2,13 +2,8 @@ import { type TokenProvider, TokenResponseError, TokenSet } from '@auth/core';
 import { fingerprint, presence } from '@auth/core/internal';
 import { grantProvider } from '../internal/grant-provider.js';
 import { jsonOrThrow, tokenSetOrThrow } from '../internal/http-response.js';
-import {
-  checkEndpointUrl,
-  DEFAULT_TIMEOUT_MS,
-  positiveMs,
-  requiredString,
-} from '../internal/options.js';
-import type { PresetOptions } from '../internal/platform-env.js';
+import { checkEndpointUrl, requiredString } from '../internal/options.js';
+import { type PresetOptions, presetTimings } from '../internal/platform-env.js';
 import { platformRequest } from '../internal/platform-request.js';
 import {
   ACCESS_TOKEN_TYPE,
@@ -103,8 +98,7 @@ export function gcpWorkloadIdentityFederation(
   const lifetimeSeconds = options.lifetimeSeconds ?? 3_600;
   if (!Number.isSafeInteger(lifetimeSeconds) || lifetimeSeconds <= 0)
     throw new TypeError(`${name}: lifetimeSeconds must be a positive whole number`);
-  const timeoutMs = positiveMs('timeoutMs', options.timeoutMs, DEFAULT_TIMEOUT_MS);
-  const now = options.now ?? Date.now;
+  const { timeoutMs, now } = presetTimings(options);
   const common = { fetch: options.fetch, timeoutMs };
 
   const federatedToken = async (signal?: AbortSignal): Promise<TokenSet> => {

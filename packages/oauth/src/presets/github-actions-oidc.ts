@@ -1,8 +1,13 @@
 import { type TokenProvider, TokenResponseError, TokenSet } from '@auth/core';
 import { grantProvider } from '../internal/grant-provider.js';
 import { jsonOrThrow } from '../internal/http-response.js';
-import { checkEndpointUrl, DEFAULT_TIMEOUT_MS, positiveMs } from '../internal/options.js';
-import { type PresetOptions, platformEnv, platformSetting } from '../internal/platform-env.js';
+import { checkEndpointUrl } from '../internal/options.js';
+import {
+  type PresetOptions,
+  platformEnv,
+  platformSetting,
+  presetTimings,
+} from '../internal/platform-env.js';
 import { platformRequest } from '../internal/platform-request.js';
 
 /** Options of {@link githubActionsOidc}. */
@@ -64,8 +69,7 @@ export function githubActionsOidc(options: GithubActionsOidcOptions = {}): Token
   );
   if (options.audience !== undefined && (typeof options.audience !== 'string' || !options.audience))
     throw new TypeError(`${name}: audience must be a non-empty string`);
-  const timeoutMs = positiveMs('timeoutMs', options.timeoutMs, DEFAULT_TIMEOUT_MS);
-  const now = options.now ?? Date.now;
+  const { timeoutMs, now } = presetTimings(options);
   const url = new URL(requestUrl);
   if (options.audience !== undefined) url.searchParams.set('audience', options.audience);
   return grantProvider({
