@@ -443,6 +443,38 @@ feature('openid-nonce', async () => {
   }
 });
 
+describe('Authlib: a client assertion made elsewhere (clientAssertion)', () => {
+  it('authenticates client credentials as private_key_jwt with the assertion the callable returns, fresh per request', async () => {
+    let made = 0;
+    const provider = clientCredentials({
+      issuer: server.issuer,
+      clientId: 'cc-jwt',
+      // Signed here the way a platform or signing service would, outside the provider.
+      clientAssertion: () => {
+        made += 1;
+        return new SignJWT({})
+          .setProtectedHeader({ alg: 'ES256' })
+          .setIssuer('cc-jwt')
+          .setSubject('cc-jwt')
+          .setAudience(server.tokenUrl)
+          .setJti(crypto.randomUUID())
+          .setIssuedAt()
+          .setExpirationTime('2m')
+          .sign(clientKey.privateKey);
+      },
+    });
+    const requests = await requestsDuring(server.tokenRequests, async () => {
+      expect((await provider.fetchToken()).accessToken).toBeTruthy();
+      expect((await provider.fetchToken()).accessToken).toBeTruthy();
+    });
+    expect(requests).toMatchObject([
+      { client_auth: 'private_key_jwt', status: 200 },
+      { client_auth: 'private_key_jwt', status: 200 },
+    ]);
+    expect(made).toBe(2);
+  });
+});
+
 describe('Authlib: OpenID nonce', () => {
   it('an ID token whose nonce is not the one sent is refused, though the server issued it', async () => {
     const receiver = await startLoopbackReceiver();
