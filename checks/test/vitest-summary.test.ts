@@ -6,7 +6,7 @@ import { formatSummary, parseVitestSummary } from '../../scripts/vitest-summary.
 // Output of two real vitest 4 runs under turbo, colours kept: one with a failed test, a test
 // file that fails to load, skipped and todo tests and an unhandled error; one all passed or
 // skipped; then turbo's summary naming the failed task.
-const log = readFileSync(join(import.meta.dirname, 'fixtures/turbo-vitest.log'), 'utf8');
+const log = readFileSync(join(import.meta.dirname, 'fixtures/turbo-vitest-output.txt'), 'utf8');
 
 describe('the closing line of .ci/run', () => {
   it('adds up test files and tests by outcome over every vitest run, with errors and failed tasks', () => {
