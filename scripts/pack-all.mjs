@@ -4,14 +4,11 @@
 // LICENSE included. `pnpm pack:all` builds the packages first and writes to packs/.
 //
 //   node scripts/pack-all.mjs [destination]    (default: packs/ at the repository root)
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { promisify } from 'node:util';
-
-const run = promisify(execFile);
+import { pnpmCommand, run } from './run.mjs';
 
 /** The repository root. */
 export const repoRoot = resolve(import.meta.dirname, '..');
@@ -42,7 +39,7 @@ export async function publishedPackageDirs(root = repoRoot) {
  * @returns {Promise<string[]>} The tarballs' absolute paths, sorted.
  */
 export async function packAll(destination, root = repoRoot) {
-  const pnpm = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')).packageManager;
+  const [npx, pnpm] = pnpmCommand(root);
   const dirs = await publishedPackageDirs(root);
   const unbuilt = dirs.filter((dir) => !existsSync(join(dir, 'dist')));
   if (unbuilt.length > 0) {
@@ -55,16 +52,9 @@ export async function packAll(destination, root = repoRoot) {
     if (file.endsWith('.tgz')) await rm(join(destination, file));
   }
   await Promise.all(
-    dirs.map(async (dir) => {
-      try {
-        await run('npx', ['--yes', pnpm, 'pack', '--pack-destination', destination], { cwd: dir });
-      } catch (error) {
-        const { stdout = '', stderr = '' } = /** @type {{ stdout?: string, stderr?: string }} */ (
-          error
-        );
-        throw new Error(`pnpm pack failed in ${dir}:\n${stderr}${stdout}`);
-      }
-    }),
+    dirs.map((dir) =>
+      run(npx, [...pnpm, 'pack', '--pack-destination', destination], { cwd: dir, capture: true }),
+    ),
   );
   const tarballs = (await readdir(destination)).filter((file) => file.endsWith('.tgz')).sort();
   return tarballs.map((file) => join(destination, file));
