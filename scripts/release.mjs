@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The release, in order (docs/releasing.md):
 //   1. `changeset version`: the pending changesets become versions and CHANGELOG entries;
-//   2. every version to publish is checked to be free on the registry;
+//   2. the registry is checked: a version already there must be tagged as released from here;
 //   3. build and all checks (`pnpm test`; in a dry run, those of the published packages);
 //   4. the version bump is committed;
 //   5. `pnpm publish -r --access public --provenance`, then `changeset tag`.
@@ -43,10 +43,9 @@ export async function publishedVersions(root) {
 }
 
 /**
- * The versions that are already on the registry: publishing them would fail, or `pnpm publish
- * -r` would skip them without a word. Versions published by an earlier release of ours are
- * expected there; a new version found there means the name belongs to someone else (the `@auth`
- * scope on npm is Auth.js's) or the version was taken.
+ * The versions that are already on the registry: `pnpm publish -r` skips them without a word.
+ * Versions of an earlier release of ours are expected there (`changeset tag` tagged them); any
+ * other means the name belongs to someone else (the `@auth` scope on npm is Auth.js's).
  *
  * @param {PackageVersion[]} packages - The versions about to be published.
  * @param {string} registry - The registry's address, e.g. `https://registry.npmjs.org/`.
@@ -90,7 +89,11 @@ async function copyOfClone(root) {
   for (const file of listing.split('\0').filter(Boolean)) {
     if (!existsSync(join(root, file))) continue; // deleted in the working tree
     await mkdir(dirname(join(copy, file)), { recursive: true });
-    await cp(join(root, file), join(copy, file));
+    await cp(join(root, file), join(copy, file)).catch(
+      (/** @type {NodeJS.ErrnoException} */ error) => {
+        if (error.code !== 'ENOENT') throw error; // removed since the listing
+      },
+    );
   }
   return copy;
 }
@@ -167,14 +170,19 @@ export async function release(options) {
       );
     }
 
-    step(`checking that the new versions are free on ${registry}`);
-    const taken = await versionsOnRegistry(bumped, registry);
-    if (taken.length > 0) {
+    step(`checking ${registry}: a version already there must be one released from here`);
+    const onRegistry = await versionsOnRegistry(after, registry);
+    const tags = new Set(
+      (await run('git', ['tag', '--list'], { cwd: repoRoot, capture: true })).split('\n'),
+    );
+    const foreign = onRegistry.filter(({ name, version }) => !tags.has(`${name}@${version}`));
+    if (foreign.length > 0) {
       fail(
-        `already on ${registry}: ${taken.map(({ name, version }) => `${name}@${version}`).join(', ')}. ` +
+        `already on ${registry} but not tagged as released here: ${foreign.map(({ name, version }) => `${name}@${version}`).join(', ')}. ` +
           'The @auth scope on npm belongs to Auth.js: publish under a scope you own (docs/releasing.md).',
       );
     }
+    const toPublish = after.filter((entry) => !onRegistry.includes(entry));
 
     if (options.reuseBuild) {
       step('build: copying dist/ of each published package from the clone');
@@ -210,18 +218,22 @@ export async function release(options) {
       if (list) await run('git', ['commit', '-q', '-m', `release: ${list}`], { cwd: dir });
     }
     step(`pnpm ${publish.join(' ')}`);
-    await run(npx, [...pnpm, ...publish], { cwd: dir });
-    const summaryFile = join(dir, 'pnpm-publish-summary.json');
-    const { publishedPackages } = JSON.parse(await readFile(summaryFile, 'utf8'));
-    await rm(summaryFile);
-    const missing = bumped.filter(
-      ({ name, version }) =>
-        !publishedPackages.some(
-          (/** @type {PackageVersion} */ entry) => entry.name === name && entry.version === version,
-        ),
-    );
-    if (missing.length > 0) {
-      fail(`pnpm publish left out ${missing.map(({ name }) => name).join(', ')}`);
+    /** @type {PackageVersion[]} */
+    let publishedPackages = [];
+    try {
+      await run(npx, [...pnpm, ...publish], { cwd: dir });
+      const summaryFile = join(dir, 'pnpm-publish-summary.json');
+      ({ publishedPackages } = JSON.parse(await readFile(summaryFile, 'utf8')));
+      await rm(summaryFile);
+      const missing = toPublish.filter(
+        ({ name, version }) =>
+          !publishedPackages.some((entry) => entry.name === name && entry.version === version),
+      );
+      if (missing.length > 0) {
+        fail(`pnpm publish left out ${missing.map(({ name }) => name).join(', ')}`);
+      }
+    } catch (error) {
+      fail(error instanceof Error ? error.message : String(error));
     }
     if (!dryRun) {
       await run(npx, [...pnpm, 'exec', 'changeset', 'tag'], { cwd: dir });

@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import { listenOnLoopback, sendJson } from '@auth/testing/http';
 import { afterAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../scripts/pack-all.mjs';
-import { publishedVersions, versionsOnRegistry } from '../../scripts/release.mjs';
+import { publishedVersions } from '../../scripts/release.mjs';
 
 const run = promisify(execFile);
 
@@ -19,12 +19,16 @@ async function startRegistry(packages: Record<string, string[]> = {}) {
     const name = decodeURIComponent((req.url ?? '/').slice(1));
     const versions = req.method === 'GET' ? packages[name] : undefined;
     if (!versions) return sendJson(res, 404, { error: 'Not found' });
-    sendJson(res, 200, { name, versions: Object.fromEntries(versions.map((v) => [v, {}])) });
+    sendJson(res, 200, {
+      name,
+      'dist-tags': { latest: versions.at(-1) },
+      versions: Object.fromEntries(versions.map((version) => [version, { name, version }])),
+    });
   });
   return { ...server, requests };
 }
 
-describe('pnpm release:dry', () => {
+describe.concurrent('pnpm release:dry', () => {
   const registries: { close(): Promise<void> }[] = [];
   afterAll(() => Promise.all(registries.map((registry) => registry.close())));
 
@@ -32,7 +36,10 @@ describe('pnpm release:dry', () => {
     const registry = await startRegistry();
     registries.push(registry);
     const git = (...args: string[]) => run('git', args, { cwd: repoRoot }).then((r) => r.stdout);
-    const statusBefore = await git('status', '--porcelain', '--untracked-files=all');
+    // What a release changes; other tasks of the CI run may write elsewhere meanwhile.
+    const released = ['.changeset', 'packages/*/package.json', 'packages/*/CHANGELOG.md', '*.json'];
+    const status = () => git('status', '--porcelain', '--untracked-files=all', '--', ...released);
+    const statusBefore = await status();
     const versionsBefore = await publishedVersions(repoRoot);
 
     // The build and checks are the CI run this test is part of; --reuse-build takes its dist/.
@@ -60,22 +67,35 @@ describe('pnpm release:dry', () => {
       ).toBe(true);
     }
     expect(registry.requests.filter((request) => !request.startsWith('GET '))).toEqual([]);
-    expect(await git('status', '--porcelain', '--untracked-files=all')).toBe(statusBefore);
+    expect(await status()).toBe(statusBefore);
     expect(await publishedVersions(repoRoot)).toEqual(versionsBefore);
   });
 
-  it('finds versions already on the registry: a release stops there, naming them', async () => {
-    const registry = await startRegistry({ '@auth/core': ['0.1.0', '0.41.3'] });
+  it('reports a version already on the registry that was not released from here, and fails', async () => {
+    const [core] = await publishedVersions(repoRoot);
+    const registry = await startRegistry({ [core!.name]: [core!.version, '0.41.3'] });
     registries.push(registry);
-    const taken = await versionsOnRegistry(
+    const failure = await run(
+      'node',
       [
-        { name: '@auth/core', version: '0.1.0' },
-        { name: '@auth/core', version: '0.2.0' },
-        { name: '@auth/oauth', version: '0.1.0' },
+        'scripts/release.mjs',
+        '--dry-run',
+        '--reuse-build',
+        '--skip-checks',
+        '--registry',
+        registry.url,
       ],
-      registry.url,
+      { cwd: repoRoot, maxBuffer: 64 * 1024 * 1024 },
+    ).then(
+      () => undefined,
+      (error: { code: number; stdout: string; stderr: string }) => error,
     );
-    expect(taken).toEqual([{ name: '@auth/core', version: '0.1.0' }]);
-    expect(registry.requests).toContain('GET /@auth%2fcore');
+    expect(failure?.code).toBe(1);
+    expect(failure?.stderr).toContain('release failed: the dry run found');
+    expect(failure?.stderr).toContain(
+      `already on ${registry.url} but not tagged as released here: ${core!.name}@${core!.version}. The @auth scope on npm belongs to Auth.js`,
+    );
+    expect(registry.requests).toContain(`GET /${core!.name.replace('/', '%2f')}`);
+    expect(registry.requests.filter((request) => !request.startsWith('GET '))).toEqual([]);
   });
 });
