@@ -9,7 +9,15 @@ import { stripVTControlCharacters } from 'node:util';
 
 /**
  * @typedef {{ passed: number, failed: number, skipped: number, todo: number }} Counts
- * @typedef {{ runs: number, files: Counts, tests: Counts, errors: number, failedTasks: string[] }} Summary
+ * @typedef {object} Summary
+ * @property {number} runs - vitest runs that printed their summary.
+ * @property {string[]} unfinished - Runs that started and printed none, by turbo's prefix
+ *   (`@auth/core:test`): stopped when turbo stopped at another task's failure, or crashed;
+ *   their failures are not in the counts.
+ * @property {Counts} files - Test files by outcome.
+ * @property {Counts} tests - Tests by outcome.
+ * @property {number} errors - Unhandled errors.
+ * @property {string[]} failedTasks - The tasks turbo names as failed.
  */
 
 /** @returns {Counts} */
@@ -17,24 +25,39 @@ const zero = () => ({ passed: 0, failed: 0, skipped: 0, todo: 0 });
 
 /**
  * Adds up what the vitest runs in `log` reported: test files and tests by outcome, unhandled
- * errors, and the tasks turbo names as failed. Colour codes are ignored.
+ * errors, the tasks turbo names as failed, and the runs that printed no summary. Colour codes
+ * are ignored.
  *
  * @param {string} log - The output of `pnpm test` (turbo and vitest).
- * @returns {Summary} The totals; `runs` is the number of vitest summaries found.
+ * @returns {Summary} The totals.
  */
 export function parseVitestSummary(log) {
   const text = stripVTControlCharacters(log);
   /** @type {Summary} */
-  const summary = { runs: 0, files: zero(), tests: zero(), errors: 0, failedTasks: [] };
-  for (const [, kind, parts] of text.matchAll(
-    /^.*?\b(Test Files|Tests) {2,}(.*?)\s*\(\d+\)\s*$/gm,
-  )) {
+  const summary = {
+    runs: 0,
+    unfinished: [],
+    files: zero(),
+    tests: zero(),
+    errors: 0,
+    failedTasks: [],
+  };
+  const started = [...text.matchAll(/^(.*?):? +RUN +v\d+\.\d+/gm)].map(
+    ([, prefix]) => prefix ?? '',
+  );
+  const summaries = /^(.*?):? +(Test Files|Tests) {2,}(.*?)\s*\(\d+\)\s*$/gm;
+  for (const [, prefix, kind, parts] of text.matchAll(summaries)) {
     const counts = kind === 'Tests' ? summary.tests : summary.files;
-    if (kind === 'Test Files') summary.runs += 1;
+    if (kind === 'Test Files') {
+      summary.runs += 1;
+      const index = started.indexOf(prefix ?? '');
+      if (index !== -1) started.splice(index, 1);
+    }
     for (const [, n, outcome] of (parts ?? '').matchAll(/(\d+) (passed|failed|skipped|todo)\b/g)) {
       counts[/** @type {keyof Counts} */ (outcome)] += Number(n);
     }
   }
+  summary.unfinished = started;
   for (const [, n] of text.matchAll(/^.*?\bErrors {2,}(\d+) errors?\b/gm)) {
     summary.errors += Number(n);
   }
@@ -62,6 +85,9 @@ export function formatSummary(summary) {
     `test files: ${n(files.failed)} failed, ${n(files.passed)} passed${files.skipped ? `, ${n(files.skipped)} skipped` : ''}`,
   ];
   if (summary.errors) parts.push(`unhandled errors: ${n(summary.errors)}`);
+  if (summary.unfinished.length) {
+    parts.push(`stopped before their summary: ${summary.unfinished.join(', ')}`);
+  }
   if (summary.failedTasks.length) parts.push(`failed tasks: ${summary.failedTasks.join(', ')}`);
   return parts.join(' | ');
 }
