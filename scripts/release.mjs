@@ -12,7 +12,7 @@
 //                                            changes and nothing is committed or uploaded
 // Options: --registry <url> (default: npm's configured registry); with --dry-run only,
 // --reuse-build (copy each package's dist/ from this clone instead of building) and
-// --skip-checks (for CI, whose own run is the checks of the same commit).
+// --skip-checks (with --reuse-build, for CI, whose own run builds and checks the same commit).
 import { existsSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -44,8 +44,6 @@ export async function publishedVersions(root) {
 
 /**
  * The versions that are already on the registry: `pnpm publish -r` skips them without a word.
- * Versions of an earlier release of ours are expected there (`changeset tag` tagged them); any
- * other means the name belongs to someone else (the `@auth` scope on npm is Auth.js's).
  *
  * @param {PackageVersion[]} packages - The versions about to be published.
  * @param {string} registry - The registry's address, e.g. `https://registry.npmjs.org/`.
@@ -67,6 +65,20 @@ export async function versionsOnRegistry(packages, registry) {
     }),
   );
   return packages.filter((_, index) => found[index]);
+}
+
+/**
+ * The versions on the registry that no release of this repository published: a release tags
+ * each version it publishes (`changeset tag`: `@auth/core@0.1.0`), so any other is someone
+ * else's (the `@auth` scope on npm is Auth.js's).
+ *
+ * @param {PackageVersion[]} onRegistry - From {@link versionsOnRegistry}.
+ * @param {string[]} tags - The repository's git tags.
+ * @returns {PackageVersion[]} Those without a tag.
+ */
+export function notReleasedHere(onRegistry, tags) {
+  const released = new Set(tags);
+  return onRegistry.filter(({ name, version }) => !released.has(`${name}@${version}`));
 }
 
 /**
@@ -107,7 +119,8 @@ function step(message) {
  * @typedef {object} ReleaseOptions
  * @property {boolean} dryRun - Work on a temporary copy and publish with `--dry-run`.
  * @property {boolean} [reuseBuild] - Dry run only: copy each package's `dist/` from the clone.
- * @property {boolean} [skipChecks] - Dry run only: no build or checks (CI runs them itself).
+ * @property {boolean} [skipChecks] - Dry run with `reuseBuild` only: no build or checks (CI
+ *   runs them itself).
  * @property {string} [registry] - The registry; default npm's configured one.
  */
 
@@ -123,6 +136,9 @@ export async function release(options) {
   const { dryRun } = options;
   if (!dryRun && (options.reuseBuild || options.skipChecks)) {
     throw new TypeError('--reuse-build and --skip-checks are for --dry-run only');
+  }
+  if (options.skipChecks && !options.reuseBuild) {
+    throw new TypeError('--skip-checks needs --reuse-build: nothing else would build the packages');
   }
   const [npx, pnpm] = pnpmCommand(repoRoot);
   const registry =
@@ -143,18 +159,10 @@ export async function release(options) {
     if (dryRun) {
       dir = await copyOfClone(repoRoot);
       step(`dry run in a copy of the clone: ${dir}`);
-      await run(
-        npx,
-        [
-          ...pnpm,
-          'install',
-          '--offline',
-          '--frozen-lockfile',
-          '--filter=./packages/*',
-          '--filter=auth-monorepo',
-        ],
-        { cwd: dir },
-      );
+      // Its own install: pnpm publish rewrites workspace: ranges from the linked packages.
+      const install = ['install', '--offline', '--frozen-lockfile'];
+      const filters = ['--filter=./packages/*', '--filter=auth-monorepo'];
+      await run(npx, [...pnpm, ...install, ...filters], { cwd: dir });
     } else if ((await run('git', ['status', '--porcelain'], { cwd: dir, capture: true })) !== '') {
       throw new Error('the working tree has changes: commit or stash them, then release');
     }
@@ -172,10 +180,8 @@ export async function release(options) {
 
     step(`checking ${registry}: a version already there must be one released from here`);
     const onRegistry = await versionsOnRegistry(after, registry);
-    const tags = new Set(
-      (await run('git', ['tag', '--list'], { cwd: repoRoot, capture: true })).split('\n'),
-    );
-    const foreign = onRegistry.filter(({ name, version }) => !tags.has(`${name}@${version}`));
+    const tags = await run('git', ['tag', '--list'], { cwd: repoRoot, capture: true });
+    const foreign = notReleasedHere(onRegistry, tags.split('\n'));
     if (foreign.length > 0) {
       fail(
         `already on ${registry} but not tagged as released here: ${foreign.map(({ name, version }) => `${name}@${version}`).join(', ')}. ` +
