@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -28,29 +28,19 @@ async function exec(command: string, args: string[], cwd: string): Promise<void>
 }
 
 /**
- * Packs every published package with pnpm (which rewrites `workspace:` ranges as publishing
- * does) and installs the tarballs with npm into a new project under the system's temporary
- * directory, outside the workspace, with the third-party packages a user installs beside them
- * (`oauth4webapi`, `ioredis`, `undici`, `@types/node`) from the npm registry, at the versions
- * the workspace uses.
+ * Packs every published package with `scripts/pack-all.mjs` (what `pnpm pack:all` runs: pnpm
+ * rewrites `workspace:` ranges as publishing does) and installs the tarballs with npm into a
+ * new project under the system's temporary directory, outside the workspace, with the
+ * third-party packages a user installs beside them (`oauth4webapi`, `ioredis`, `undici`,
+ * `@types/node`) from the npm registry, at the versions the workspace uses.
  *
- * @returns The project's directory.
+ * @returns The project's directory; the tarballs are in its `tarballs/` folder.
  */
 export async function installPackedPackages(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'auth-consumers-'));
   const tarballs = join(dir, 'tarballs');
-  await mkdir(tarballs);
+  await exec('node', [join(repoRoot, 'scripts/pack-all.mjs'), tarballs], repoRoot);
   const root = await packageJson('.');
-  const pnpm = root.packageManager as unknown as string;
-  await Promise.all(
-    publishedPackages.map((name) =>
-      exec(
-        'npx',
-        ['--yes', pnpm, 'pack', '--pack-destination', tarballs],
-        join(repoRoot, 'packages', name),
-      ),
-    ),
-  );
   const [oauth, redis, fetch] = await Promise.all(
     ['packages/oauth', 'packages/store-redis', 'packages/fetch'].map(packageJson),
   );

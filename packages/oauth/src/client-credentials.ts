@@ -40,7 +40,7 @@ export interface ClientCredentialsOptions extends EndpointOptions, ClientOptions
  * ```
  */
 export function clientCredentials(options: ClientCredentialsOptions): TokenProvider {
-  // The default is client_secret_basic (DESIGN): going without credentials must be said.
+  // The default is client_secret_basic: going without credentials must be said.
   if (
     options?.authMethod === undefined &&
     options?.clientSecret === undefined &&

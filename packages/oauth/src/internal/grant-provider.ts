@@ -41,7 +41,7 @@ export function grantProvider(parts: GrantParts): TokenProvider {
   return Object.freeze(provider);
 }
 
-/** The identity parts of a cache key (DESIGN: grant, endpoint, client, user, scope, audience, resource). */
+/** The identity parts of a cache key: grant, endpoint, client, user, scope, audience, resource. */
 export interface CacheKeyParts {
   grant: string;
   endpoint: string;
