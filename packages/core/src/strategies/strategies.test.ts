@@ -77,7 +77,10 @@ describe('tokenAuth', () => {
     await manager.forceRefresh(); // fetched-2 is current now
     // The caller's own header on the refused request does not decide which token was refused.
     late.headers = new Headers({ Authorization: 'Bearer fetched-2' });
-    await auth.onUnauthorized!({ request: late, response: { status: 401, headers: new Headers() } });
+    await auth.onUnauthorized!({
+      request: late,
+      response: { status: 401, headers: new Headers() },
+    });
     // fetched-1 was refused, and it is no longer current: no token request.
     expect(state.fetches).toBe(2);
     expect(await auth.authenticate(request)).toEqual({ Authorization: 'Bearer fetched-2' });

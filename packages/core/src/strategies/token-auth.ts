@@ -76,4 +76,3 @@ export function tokenAuth(manager: TokenManagerLike): AuthStrategy {
     },
   });
 }
-
