@@ -126,13 +126,11 @@ export function createAuthFetch(options: AuthFetchOptions): FetchFunction {
   const send: FetchFunction = wrapped ?? ((input, init) => globalThis.fetch(input, init));
 
   const authFetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
-    const first = outgoingRequest(input, init, targets);
-    let hop = first instanceof Promise ? await first : first;
+    let hop = await outgoingRequest(input, init, targets);
     const retry = new UnauthorizedRetry(policy);
     let redirects = 0;
     for (;;) {
-      const pending = hop.target.covered ? authenticated(policy, hop) : undefined;
-      const sent = pending instanceof Promise ? await pending : pending;
+      const sent = hop.target.covered ? await authenticated(policy, hop) : undefined;
       const init = fetchInit(hop, sent?.headers ?? hop.headers);
       let response = await send(hop.target.href, init);
       // Where the answer came from: after the browser followed a redirect, maybe another
@@ -172,10 +170,10 @@ export function createAuthFetch(options: AuthFetchOptions): FetchFunction {
  *
  * @throws {AuthenticationError} A one-shot stream body for a strategy that signs the body.
  */
-function authenticated(
+async function authenticated(
   policy: AuthPolicy,
   hop: OutgoingRequest,
-): SentRequest<FetchHeaders> | Promise<SentRequest<FetchHeaders>> {
+): Promise<SentRequest<FetchHeaders>> {
   const bytes = hop.body?.bytes;
   if (policy.signsBody && hop.body !== undefined && bytes === undefined) {
     throw unsignableBodyError(

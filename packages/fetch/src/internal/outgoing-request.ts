@@ -60,16 +60,15 @@ const REQUEST_MEMBERS = [
 
 /**
  * Turns `fetch`'s arguments into the first hop: the URL resolved against `baseUrl`, a copy
- * of the headers (the caller's objects are never changed) and a prepared body. Without a
- * body to read it answers at once, so the common GET takes no extra async step.
+ * of the headers (the caller's objects are never changed) and a prepared body.
  *
  * @throws {TypeError} A URL that cannot be parsed.
  */
-export function outgoingRequest(
+export async function outgoingRequest(
   input: RequestInfo | URL,
   init: RequestInit | undefined,
   targets: RequestTargets,
-): OutgoingRequest | Promise<OutgoingRequest> {
+): Promise<OutgoingRequest> {
   if (typeof input === 'object' && !(input instanceof URL)) {
     if (init === undefined) return fromRequest(input, targets, {});
     // A Request keeps only the standard members: the others (`dispatcher`, …) pass on from `init`.
@@ -98,7 +97,7 @@ export function outgoingRequest(
     redirect: redirect ?? 'follow',
     init: rest,
   });
-  return body === undefined || body === null ? hop(undefined) : prepareBody(body).then(hop);
+  return hop(body === undefined || body === null ? undefined : await prepareBody(body));
 }
 
 async function fromRequest(

@@ -24,8 +24,7 @@ export interface SentRequest<H extends HeaderSource> {
 /**
  * Gets the strategy's credentials for `request` and applies them to the caller's headers:
  * a header the caller set wins (it is sent as given, and a 401 for it is not retried); the
- * others are added to a copy. A strategy that answers without a promise is applied without
- * one, saving the steady-state path an async step.
+ * others are added to a copy.
  *
  * @param policy - Obtains and checks the credentials.
  * @param request - The attempt, as the strategy sees it (the caller's headers).
@@ -34,16 +33,13 @@ export interface SentRequest<H extends HeaderSource> {
  * @returns The attempt as it is sent.
  * @throws {AuthenticationError} As {@link AuthPolicy.credentials}; the signal's reason once it aborted.
  */
-export function withCredentials<H extends HeaderSource>(
+export async function withCredentials<H extends HeaderSource>(
   policy: AuthPolicy,
   request: LazyAuthRequest,
   caller: CallerHeaders<H>,
   replayable: boolean,
-): SentRequest<H> | Promise<SentRequest<H>> {
-  const obtained = policy.credentials(request);
-  if (obtained instanceof Promise)
-    return obtained.then((credentials) => applied(request, credentials, caller, replayable));
-  return applied(request, obtained, caller, replayable);
+): Promise<SentRequest<H>> {
+  return applied(request, await policy.credentials(request), caller, replayable);
 }
 
 function applied<H extends HeaderSource>(
