@@ -25,25 +25,31 @@ export function authHooks(auth: AuthStrategy, origins: readonly string[]): Parti
     url: new URL(String(options.url)),
     headers: headersOf(options.headers),
   });
+  // Per hop (got's options object): the request the strategy authenticated, which
+  // onUnauthorized gets again (tokenAuth keys the token it sent by it).
+  const sent = new WeakMap<object, AuthRequest>();
   return {
     // Runs before every hop, redirects included.
     beforeRequest: [
       async (options) => {
         const request: AuthRequest = asRequest(options);
         for (const name of names) delete options.headers[name];
+        sent.delete(options);
         if (!allowed.has(request.url.origin)) return;
         for (const [name, value] of Object.entries(await auth.authenticate(request))) {
           names.add(name.toLowerCase());
           options.headers[name.toLowerCase()] = value;
         }
+        sent.set(options, request);
       },
     ],
     afterResponse: [
       async (response, retryWithMergedOptions) => {
         const { options } = response.request;
-        const request = asRequest(options);
-        if (response.statusCode !== 401 || !allowed.has(request.url.origin)) return response;
+        const request = sent.get(options);
+        if (response.statusCode !== 401 || request === undefined) return response;
         if (options.context.authRetried === true || !auth.onUnauthorized) return response;
+        request.headers = headersOf(options.headers); // as sent, credentials included
         const unauthorized = { status: 401, headers: headersOf(response.headers) };
         if (!(await auth.onUnauthorized({ request, response: unauthorized }))) return response;
         return retryWithMergedOptions({ context: { authRetried: true } } satisfies OptionsInit);

@@ -1,4 +1,4 @@
-import { apiKeyAuth } from '@auth/core';
+import { type AuthRequest, apiKeyAuth } from '@auth/core';
 import got from 'got';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApiClient } from '../src/got.js';
@@ -34,6 +34,27 @@ describe('authHooks for got', () => {
     await client.get(`${servers.api.url}/redirect?to=${to}`);
     expect(servers.api.requestsTo('/redirect')[0]?.headers['x-api-key']).toBe('k-1');
     expect(servers.other.requestsTo('/landed')[0]?.headers['x-api-key']).toBeUndefined();
+  });
+
+  it('gives onUnauthorized the request object authenticate got, as it was sent', async () => {
+    const authenticated: AuthRequest[] = [];
+    const refused: AuthRequest[] = [];
+    const auth = {
+      authenticate: (request: AuthRequest) => {
+        authenticated.push(request);
+        return { Authorization: 'Bearer dead' };
+      },
+      onUnauthorized: async ({ request }: { request: AuthRequest }) => {
+        refused.push(request);
+        return false;
+      },
+    };
+    const client = got.extend({ hooks: authHooks(auth, [servers.api.url]) });
+    const response = await client.get(`${servers.api.url}/orders`, { throwHttpErrors: false });
+    expect(response.statusCode).toBe(401);
+    expect(refused).toHaveLength(1);
+    expect(refused[0]).toBe(authenticated[0]);
+    expect(refused[0]!.headers.get('authorization')).toBe('Bearer dead');
   });
 
   it('refuses plain http to a host that is not loopback, and strategies that sign the body', () => {

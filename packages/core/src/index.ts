@@ -46,7 +46,7 @@ export {
 export { type KeyPairAuthOptions, keyPairAuth } from './strategies/key-pair-auth.js';
 export { type SignedKeyAuthOptions, signedKeyAuth } from './strategies/signed-key-auth.js';
 export type { PrivateKeyInput, SigningAlgorithm } from './strategies/signing-key.js';
-export { type TokenSource, tokenAuth } from './strategies/token-auth.js';
+export { type TokenManagerLike, tokenAuth } from './strategies/token-auth.js';
 export { type TokenFunctionOptions, tokenFunction } from './token-function.js';
 export {
   type ForceRefreshOptions,

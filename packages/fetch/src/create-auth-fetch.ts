@@ -1,9 +1,10 @@
-import { raceSignal } from '@auth/core/internal';
 import type { AuthScopeOptions } from './auth-options.js';
 import { AuthPolicy, unsignableBodyError } from './internal/auth-policy.js';
 import { LazyAuthRequest } from './internal/auth-request.js';
 import { opaqueRedirectRefusal } from './internal/browser-limits.js';
 import {
+  callerHeaders,
+  type FetchHeaders,
   isRedirectStatus,
   type OutgoingRequest,
   outgoingRequest,
@@ -11,6 +12,8 @@ import {
 } from './internal/outgoing-request.js';
 import { RequestTargets } from './internal/request-targets.js';
 import { discardBody } from './internal/response-body.js';
+import { type SentRequest, withCredentials } from './internal/sent-request.js';
+import { UnauthorizedRetry } from './internal/unauthorized-retry.js';
 
 /**
  * A function with `fetch`'s signature.
@@ -123,12 +126,11 @@ export function createAuthFetch(options: AuthFetchOptions): FetchFunction {
   const send: FetchFunction = wrapped ?? ((input, init) => globalThis.fetch(input, init));
 
   const authFetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
-    const first = outgoingRequest(input, init, targets);
-    let hop = first instanceof Promise ? await first : first;
+    let hop = await outgoingRequest(input, init, targets);
+    const retry = new UnauthorizedRetry(policy);
     let redirects = 0;
-    let retries = 0;
     for (;;) {
-      const sent = hop.target.covered ? await withCredentials(policy, hop) : undefined;
+      const sent = hop.target.covered ? await authenticated(policy, hop) : undefined;
       const init = fetchInit(hop, sent?.headers ?? hop.headers);
       let response = await send(hop.target.href, init);
       // Where the answer came from: after the browser followed a redirect, maybe another
@@ -140,18 +142,11 @@ export function createAuthFetch(options: AuthFetchOptions): FetchFunction {
       }
       const status = response.status;
       if (
-        status === 401 &&
-        sent?.retryable &&
+        retry.applies(status, sent) &&
         answeredBy === hop.target.origin &&
-        policy.mayRetry(retries + 1)
+        (await retry.decide(sent!, response))
       ) {
-        const request = sentRequest(hop, sent.headers);
-        if (await shouldRetry(policy, retries + 1, request, response, hop.signal)) {
-          retries++;
-          await discardBody(response);
-          continue;
-        }
-        return response;
+        continue;
       }
       if (!isRedirectStatus(status) || hop.redirect === 'manual')
         return markRedirected(response, redirects);
@@ -169,17 +164,16 @@ export function createAuthFetch(options: AuthFetchOptions): FetchFunction {
   return authFetch;
 }
 
-interface SentCredentials {
-  /** The headers sent: the caller's with the strategy's added. */
-  headers: Headers | Record<string, string>;
-  /** The strategy's headers. */
-  credentials: Record<string, string>;
-  /** False when the body cannot be resent or the caller's headers overrode the strategy's. */
-  retryable: boolean;
-}
-
-async function withCredentials(policy: AuthPolicy, hop: OutgoingRequest): Promise<SentCredentials> {
-  const method = hop.method.toUpperCase();
+/**
+ * One hop with the strategy's credentials applied (see `withCredentials`); the strategy sees
+ * the exact body bytes and the caller's signal.
+ *
+ * @throws {AuthenticationError} A one-shot stream body for a strategy that signs the body.
+ */
+async function authenticated(
+  policy: AuthPolicy,
+  hop: OutgoingRequest,
+): Promise<SentRequest<FetchHeaders>> {
   const bytes = hop.body?.bytes;
   if (policy.signsBody && hop.body !== undefined && bytes === undefined) {
     throw unsignableBodyError(
@@ -187,24 +181,9 @@ async function withCredentials(policy: AuthPolicy, hop: OutgoingRequest): Promis
       'the body is a one-shot stream that is read only while it is sent; pass a string, bytes, Blob, FormData, URLSearchParams or a Request instead',
     );
   }
-  const obtained = policy.credentials(
-    new LazyAuthRequest(method, hop.target.href, hop.headers, bytes),
-  );
-  // The caller's abort ends its wait for credentials (a token request shared with other
-  // callers goes on), as it would end fetch's own wait.
-  const credentials =
-    obtained instanceof Promise ? await raceSignal(obtained, hop.signal) : obtained;
-  let headers: Headers | Record<string, string> = credentials;
-  let overridden = false;
-  if (hop.headers !== undefined) {
-    const merged = new Headers(hop.headers);
-    for (const name in credentials) {
-      if (hop.headers.has(name)) overridden = true;
-      else merged.set(name, credentials[name]!);
-    }
-    headers = merged;
-  }
-  return { headers, credentials, retryable: !overridden && (hop.body?.replayable ?? true) };
+  const method = hop.method.toUpperCase();
+  const request = new LazyAuthRequest(method, hop.target.href, hop.headers, bytes, hop.signal);
+  return withCredentials(policy, request, callerHeaders(hop.headers), hop.body?.replayable ?? true);
 }
 
 /**
@@ -219,7 +198,7 @@ async function followOpaqueRedirect(
   send: FetchFunction,
   hop: OutgoingRequest,
   init: RequestInit,
-  sent: SentCredentials | undefined,
+  sent: SentRequest<FetchHeaders> | undefined,
 ): Promise<Response> {
   const origin = hop.target.origin;
   if (hop.redirect === 'error')
@@ -232,26 +211,6 @@ async function followOpaqueRedirect(
   });
   if (refusal !== undefined) throw refusal;
   return send(hop.target.href, { ...init, redirect: 'follow' });
-}
-
-/** The request as it was sent, credentials included, for `onUnauthorized`. */
-function sentRequest(hop: OutgoingRequest, headers: Headers | Record<string, string>) {
-  return new LazyAuthRequest(hop.method.toUpperCase(), hop.target.href, headers, hop.body?.bytes);
-}
-
-async function shouldRetry(
-  policy: AuthPolicy,
-  attempt: number,
-  request: LazyAuthRequest,
-  response: Response,
-  signal: AbortSignal | undefined,
-): Promise<boolean> {
-  try {
-    return await policy.retryAfterUnauthorized(attempt, request, response, signal);
-  } catch (error) {
-    await discardBody(response);
-    throw error;
-  }
 }
 
 /** The `RequestInit` of one hop; members left at fetch's defaults are left out (less work for fetch). */

@@ -8,6 +8,13 @@ export interface AuthRequest {
   headers: Headers;
   /** The exact body bytes that are sent, when the adapter buffered them (for signing strategies). */
   body?: Uint8Array;
+  /**
+   * The caller's abort signal (`fetch`'s `init.signal` or `Request#signal`, undici's
+   * `signal` option). A strategy that waits (for a token, a key) passes it on, so an abort ends
+   * the caller's wait at once: `tokenAuth` and `dpopAuth` give it to `getToken` and
+   * `forceRefresh`. The adapters reject with its `reason` once it aborted.
+   */
+  signal?: AbortSignal;
 }
 
 /** What a strategy sees of a response that was refused. */
@@ -73,7 +80,10 @@ export interface AuthStrategy {
    * Called when the server answered 401; renews credentials if it can.
    *
    * @param state - The request as it was sent (`request`) and the 401's status and headers
-   *   (`response`).
+   *   (`response`). The `@auth/fetch` adapters pass the very object they gave
+   *   {@link AuthStrategy.authenticate} for that attempt (its headers now those that were
+   *   sent), so a strategy may key what it sent by it (`tokenAuth` keeps the `TokenSet` in a
+   *   `WeakMap`); an adapter of your own should do the same.
    * @returns `true` when the request should be retried with fresh credentials.
    */
   onUnauthorized?(state: UnauthorizedState): Promise<boolean>;

@@ -3,7 +3,7 @@ import { redacted } from '../internal/redaction.js';
 import { tokenFunction } from '../token-function.js';
 import { TokenManager } from '../token-manager.js';
 import type { AuthStrategy } from './auth-strategy.js';
-import { type TokenSource, tokenAuth } from './token-auth.js';
+import { type TokenManagerLike, tokenAuth } from './token-auth.js';
 
 /**
  * `Authorization: Bearer <token>` from a fixed token, a {@link TokenManager}, or a
@@ -22,7 +22,7 @@ import { type TokenSource, tokenAuth } from './token-auth.js';
  * ```
  */
 export function bearerAuth(
-  source: string | TokenSource | (() => string | Promise<string>),
+  source: string | TokenManagerLike | (() => string | Promise<string>),
 ): AuthStrategy {
   if (typeof source === 'function') {
     return tokenAuth(

@@ -5,12 +5,18 @@ import { jwkThumbprint } from '../internal/crypto/dpop-proof.js';
 import { fromBase64Text } from '../internal/encoding/base64.js';
 import { scriptedProvider, TEST_EPOCH, testClock } from '../testing/scripted-provider.js';
 import { TokenManager } from '../token-manager.js';
-import type { AuthRequest } from './auth-strategy.js';
+import type { AuthRequest, AuthStrategy } from './auth-strategy.js';
 import { dpopAuth } from './dpop-auth.js';
 import { dpopKeyPair, generateDPoPKeyPair } from './dpop-key-pair.js';
 
 function request(method: string, url: string): AuthRequest {
   return { method, url: new URL(url), headers: new Headers() };
+}
+
+/** `req` after it was sent, as an adapter passes it to `onUnauthorized`: the same object, with the headers sent. */
+async function sentWith(auth: AuthStrategy, req: AuthRequest): Promise<AuthRequest> {
+  req.headers = new Headers(await auth.authenticate(req));
+  return req;
 }
 
 interface Proof {
@@ -98,10 +104,9 @@ describe('dpopAuth (RFC 9449)', () => {
   it('on use_dpop_nonce retries with the nonce, without a token request', async () => {
     const { auth, state } = await setup();
     const req = request('GET', 'https://api.example.com/x');
-    const sent = new Headers(await auth.authenticate(req));
     expect(
       await auth.onUnauthorized!({
-        request: { ...req, headers: sent },
+        request: await sentWith(auth, req),
         response: nonceChallenge('n-1'),
       }),
     ).toBe(true);
@@ -120,16 +125,16 @@ describe('dpopAuth (RFC 9449)', () => {
       request: { ...req, headers: new Headers() },
       response: nonceChallenge('n-1'),
     });
-    const sent = new Headers(await auth.authenticate(req));
+    const sent = await sentWith(auth, req);
     expect(
       await auth.onUnauthorized!({
-        request: { ...req, headers: sent },
+        request: sent,
         response: nonceChallenge('n-1'),
       }),
     ).toBe(false);
     expect(
       await auth.onUnauthorized!({
-        request: { ...req, headers: sent },
+        request: sent,
         response: nonceChallenge('n-2'),
       }),
     ).toBe(true);
@@ -137,20 +142,18 @@ describe('dpopAuth (RFC 9449)', () => {
 
   it('on any other 401 renews the token once for a burst, like tokenAuth', async () => {
     const { auth, state } = await setup();
-    const req = request('GET', 'https://api.example.com/x');
-    const sent = new Headers(await auth.authenticate(req));
+    const burst = Array.from({ length: 10 }, () => request('GET', 'https://api.example.com/x'));
+    for (const req of burst) await sentWith(auth, req);
     const refused = {
       status: 401,
       headers: new Headers({ 'www-authenticate': 'DPoP error="invalid_token"' }),
     };
     const retries = await Promise.all(
-      Array.from({ length: 10 }, () =>
-        auth.onUnauthorized!({ request: { ...req, headers: sent }, response: refused }),
-      ),
+      burst.map((req) => auth.onUnauthorized!({ request: req, response: refused })),
     );
     expect(retries.every(Boolean)).toBe(true);
     expect(state.fetches).toBe(2);
-    expect((await auth.authenticate(req)).Authorization).toBe('DPoP fetched-2');
+    expect((await auth.authenticate(burst[0]!)).Authorization).toBe('DPoP fetched-2');
   });
 
   it('signs with Ed25519 keys too (EdDSA)', async () => {

@@ -2,14 +2,13 @@ import {
   accessTokenHash,
   type DPoPAlgorithm,
   dpopAlgorithmOf,
-  proofNonce,
   publicJwk,
   signProof,
 } from '../internal/crypto/dpop-proof.js';
 import { redacted } from '../internal/redaction.js';
 import type { TokenSet } from '../token-set.js';
-import type { AuthStrategy } from './auth-strategy.js';
-import { type TokenSource, tokenAuth } from './token-auth.js';
+import type { AuthRequest, AuthStrategy } from './auth-strategy.js';
+import type { TokenManagerLike } from './token-auth.js';
 
 /** Options of {@link dpopAuth}. */
 export interface DPoPAuthOptions {
@@ -62,17 +61,18 @@ const USE_DPOP_NONCE = /\bDPoP\b.*\berror\s*=\s*"?use_dpop_nonce\b/i;
  * const api = createAuthFetch({ auth: dpopAuth(manager, { keyPair }), baseUrl: 'https://api.example.com' });
  * ```
  */
-export function dpopAuth(manager: TokenSource, options: DPoPAuthOptions): AuthStrategy {
+export function dpopAuth(manager: TokenManagerLike, options: DPoPAuthOptions): AuthStrategy {
   if (typeof manager?.getToken !== 'function' || typeof manager.forceRefresh !== 'function') {
     throw new TypeError('dpopAuth needs a TokenManager');
   }
   const { keyPair, now = Date.now } = options ?? ({} as DPoPAuthOptions);
-  const asToken = tokenAuth(manager); // its 401 handling: forceRefresh({ rejected })
   const alg: DPoPAlgorithm = dpopAlgorithmOf(keyPair);
   let jwk: Promise<Record<string, string>> | undefined;
   // `ath` changes only with the token: hashed once per token, not per request.
   let hashed: { tokens: TokenSet; ath: Promise<string> } | undefined;
   const nonces = new Map<string, string>();
+  // What each request carried, for its 401: the tokens (to name the rejected one) and the nonce.
+  const sent = new WeakMap<AuthRequest, { tokens: TokenSet; nonce: string | undefined }>();
   const remember = (origin: string, nonce: string) => {
     nonces.delete(origin);
     if (nonces.size >= MAX_NONCES) nonces.delete(nonces.keys().next().value!);
@@ -88,28 +88,32 @@ export function dpopAuth(manager: TokenSource, options: DPoPAuthOptions): AuthSt
 
   return redacted('dpopAuth', summary, {
     async authenticate(req) {
-      const token = manager.peekToken?.() ?? (await manager.getToken());
+      const token = manager.peekToken?.() ?? (await manager.getToken({ signal: req.signal }));
       jwk ??= publicJwk(keyPair.publicKey, alg);
       if (hashed?.tokens !== token)
         hashed = { tokens: token, ath: accessTokenHash(token.accessToken) };
+      const nonce = nonces.get(req.url.origin);
       const proof = await signProof(keyPair.privateKey, alg, await jwk, {
         method: req.method,
         url: req.url,
         ath: await hashed.ath,
-        nonce: nonces.get(req.url.origin),
+        nonce,
         now: now(),
       });
+      sent.set(req, { tokens: token, nonce });
       return { Authorization: `DPoP ${token.accessToken}`, DPoP: proof };
     },
-    async onUnauthorized(state) {
-      const { request, response } = state;
+    async onUnauthorized({ request, response }) {
+      const carried = sent.get(request);
       const nonce = response.headers.get('dpop-nonce');
       if (nonce && USE_DPOP_NONCE.test(response.headers.get('www-authenticate') ?? '')) {
-        if (proofNonce(request.headers.get('dpop')) === nonce) return false;
+        if (carried?.nonce === nonce) return false;
         remember(request.url.origin, nonce);
         return true;
       }
-      return asToken.onUnauthorized!(state);
+      // As tokenAuth: the callers refused for the same token share one renewal.
+      await manager.forceRefresh({ rejected: carried?.tokens, signal: request.signal });
+      return true;
     },
   });
 }

@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { scriptedProvider, testClock } from '../testing/scripted-provider.js';
+import { deferred, scriptedProvider, testClock } from '../testing/scripted-provider.js';
 import { TokenManager } from '../token-manager.js';
 import { apiKeyAuth } from './api-key-auth.js';
 import type { AuthRequest } from './auth-strategy.js';
@@ -51,11 +51,13 @@ describe('tokenAuth', () => {
     const clock = testClock();
     const { provider, state } = scriptedProvider({ clock });
     const auth = tokenAuth(new TokenManager({ provider, now: clock.now }));
-    const sent = new Headers(await auth.authenticate(request));
+    // A burst: 100 requests (as an adapter passes them: one object each, its headers those sent).
+    const burst = Array.from({ length: 100 }, () => ({ ...request }));
+    for (const sent of burst) sent.headers = new Headers(await auth.authenticate(sent));
     const retries = await Promise.all(
-      Array.from({ length: 100 }, () =>
+      burst.map((sent) =>
         auth.onUnauthorized!({
-          request: { ...request, headers: sent },
+          request: sent,
           response: { status: 401, headers: new Headers() },
         }),
       ),
@@ -63,6 +65,41 @@ describe('tokenAuth', () => {
     expect(retries.every(Boolean)).toBe(true);
     expect(state.fetches).toBe(2);
     expect(await auth.authenticate(request)).toEqual({ Authorization: 'Bearer fetched-2' });
+  });
+
+  it('names the TokenSet it sent for the request, whatever its headers say', async () => {
+    const clock = testClock();
+    const { provider, state } = scriptedProvider({ clock });
+    const manager = new TokenManager({ provider, now: clock.now });
+    const auth = tokenAuth(manager);
+    const late = { ...request };
+    await auth.authenticate(late); // sent with fetched-1
+    await manager.forceRefresh(); // fetched-2 is current now
+    // The caller's own header on the refused request does not decide which token was refused.
+    late.headers = new Headers({ Authorization: 'Bearer fetched-2' });
+    await auth.onUnauthorized!({
+      request: late,
+      response: { status: 401, headers: new Headers() },
+    });
+    // fetched-1 was refused, and it is no longer current: no token request.
+    expect(state.fetches).toBe(2);
+    expect(await auth.authenticate(request)).toEqual({ Authorization: 'Bearer fetched-2' });
+  });
+
+  it("gives the request's signal to the manager: an abort ends the wait for a token", async () => {
+    const clock = testClock();
+    const { provider, state } = scriptedProvider({ clock });
+    const gate = deferred();
+    state.gate = gate.promise;
+    const auth = tokenAuth(new TokenManager({ provider, now: clock.now }));
+    const controller = new AbortController();
+    const waiting = auth.authenticate({ ...request, signal: controller.signal });
+    const patient = auth.authenticate(request);
+    controller.abort(new Error('caller gave up'));
+    await expect(waiting).rejects.toThrow('caller gave up');
+    gate.resolve();
+    expect(await patient).toEqual({ Authorization: 'Bearer fetched-1' });
+    expect(state.fetches).toBe(1);
   });
 
   it('answers synchronously, with the same header object, while the token is servable', async () => {

@@ -3,13 +3,16 @@ import type { AuthPolicy } from './auth-policy.js';
 import { LazyAuthRequest } from './auth-request.js';
 import { bufferForSigning, dispatchBody } from './dispatch-body.js';
 import {
+  callerFlatHeaders,
   type FlatHeaders,
   flattenHeaders,
-  hasHeader,
   responseHeaders,
 } from './dispatch-headers.js';
+import { dispatchSignal } from './dispatch-signal.js';
 import { ForwardingController } from './forwarding-controller.js';
 import { isRedirectContext } from './redirect-follower.js';
+import { type SentRequest, withCredentials } from './sent-request.js';
+import { UnauthorizedRetry } from './unauthorized-retry.js';
 
 type IncomingHeaders = Record<string, string | string[] | undefined>;
 
@@ -29,7 +32,8 @@ interface HeldResponse {
 /**
  * One authenticated undici request: gets the credentials, dispatches with them, and on a
  * 401 holds the response back while the strategy renews its credentials; then dispatches
- * again, or hands the held 401 on. Failures reach the handler through `onResponseError`.
+ * again, or hands the held 401 on. Failures reach the handler through `onResponseError`; an
+ * abort of the caller's `signal` while credentials are on their way is one, with its reason.
  */
 export class AuthDispatchHandler implements Dispatcher.DispatchHandler {
   readonly #policy: AuthPolicy;
@@ -39,6 +43,7 @@ export class AuthDispatchHandler implements Dispatcher.DispatchHandler {
   readonly #url: URL;
   readonly #method: string;
   readonly #headers: FlatHeaders;
+  readonly #signal: AbortSignal | undefined;
   /** The body's exact bytes: given as bytes, or read in full for a signing strategy. */
   #bytes: Uint8Array | undefined;
   #replayable: boolean;
@@ -46,8 +51,8 @@ export class AuthDispatchHandler implements Dispatcher.DispatchHandler {
   #buffered = false;
   readonly #controller = new ForwardingController();
   #started = false;
-  #retries = 0;
-  #sent: { request: LazyAuthRequest; retryable: boolean } | undefined;
+  readonly #retry: UnauthorizedRetry;
+  #sent: SentRequest<FlatHeaders> | undefined;
   #held: HeldResponse | undefined;
   /** Set while it is not yet known whether a redirect interceptor sits inside this one. */
   readonly #onRedirectsInside: FollowRedirectsHere | undefined;
@@ -70,6 +75,8 @@ export class AuthDispatchHandler implements Dispatcher.DispatchHandler {
     this.#url = url;
     this.#method = String(opts.method).toUpperCase();
     this.#headers = flattenHeaders(opts.headers);
+    this.#signal = dispatchSignal(opts);
+    this.#retry = new UnauthorizedRetry(policy);
     const body = dispatchBody(opts.body);
     this.#bytes = body.bytes;
     this.#replayable = body.replayable;
@@ -86,21 +93,18 @@ export class AuthDispatchHandler implements Dispatcher.DispatchHandler {
       this.#buffered = true;
       this.#replayable = true;
     }
-    const request = new LazyAuthRequest(this.#method, this.#url, this.#headers, this.#bytes);
-    const credentials = await this.#policy.credentials(request);
-    const headers = [...this.#headers];
-    let overridden = false;
-    for (const name in credentials) {
-      if (hasHeader(this.#headers, name)) overridden = true;
-      else headers.push(name, credentials[name]!);
-    }
-    this.#sent = {
-      request: new LazyAuthRequest(this.#method, this.#url, headers, this.#bytes),
-      retryable: this.#replayable && !overridden,
-    };
+    const request = new LazyAuthRequest(
+      this.#method,
+      this.#url,
+      this.#headers,
+      this.#bytes,
+      this.#signal,
+    );
+    const caller = callerFlatHeaders(this.#headers);
+    this.#sent = await withCredentials(this.#policy, request, caller, this.#replayable);
     if (this.#controller.aborted)
       return this.#fail(this.#controller.reason ?? new Error('aborted'));
-    const opts = { ...this.#opts, headers };
+    const opts = { ...this.#opts, headers: this.#sent.headers };
     if (this.#buffered) opts.body = this.#bytes as Buffer;
     this.#dispatch(opts, this);
   }
@@ -132,7 +136,7 @@ export class AuthDispatchHandler implements Dispatcher.DispatchHandler {
     headers: IncomingHeaders,
     statusMessage?: string,
   ): void {
-    if (statusCode === 401 && this.#sent?.retryable && this.#policy.mayRetry(this.#retries + 1)) {
+    if (this.#retry.applies(statusCode, this.#sent)) {
       this.#held = { statusCode, headers, statusMessage, chunks: [] };
       return;
     }
@@ -162,16 +166,12 @@ export class AuthDispatchHandler implements Dispatcher.DispatchHandler {
   }
 
   async #afterUnauthorized(held: HeldResponse, trailers: IncomingHeaders): Promise<void> {
-    const attempt = this.#retries + 1;
     const response = new Response(held.chunks.length > 0 ? Buffer.concat(held.chunks) : null, {
       status: held.statusCode,
       statusText: held.statusMessage ?? '',
       headers: responseHeaders(held.headers),
     });
-    if (await this.#policy.retryAfterUnauthorized(attempt, this.#sent!.request, response)) {
-      this.#retries = attempt;
-      return this.#authenticateAndDispatch();
-    }
+    if (await this.#retry.decide(this.#sent!, response)) return this.#authenticateAndDispatch();
     // No retry: hand on the 401 exactly as it came.
     const handler = this.#handler;
     handler.onResponseStart?.(

@@ -4,14 +4,16 @@ import type { AuthRequest } from '@auth/core';
 export type HeaderSource = Headers | Record<string, string> | readonly string[];
 
 /**
- * The {@link AuthRequest} a strategy sees. Its `url` and `headers` are built only when a
- * strategy reads them, so the common case (a bearer token that ignores the request)
- * parses no URL and builds no `Headers` per request.
+ * The {@link AuthRequest} a strategy sees: one object per attempt, given to `authenticate`
+ * and, after a 401, to `onUnauthorized` (so a strategy can key what it sent by it). Its `url`
+ * and `headers` are built only when a strategy reads them, so the common case (a bearer
+ * token that ignores the request) parses no URL and builds no `Headers` per request.
  */
 export class LazyAuthRequest implements AuthRequest {
   readonly method: string;
   readonly body: Uint8Array | undefined;
-  readonly #source: HeaderSource | undefined;
+  readonly signal: AbortSignal | undefined;
+  #source: HeaderSource | undefined;
   #url: URL | string;
   #headers: Headers | undefined;
 
@@ -20,17 +22,26 @@ export class LazyAuthRequest implements AuthRequest {
    * @param url - The URL, or its `href` (parsed when a strategy first reads `url`).
    * @param source - The headers as the adapter holds them.
    * @param body - The exact body bytes, when buffered.
+   * @param signal - The caller's abort signal.
    */
   constructor(
     method: string,
     url: URL | string,
     source: HeaderSource | undefined,
     body?: Uint8Array,
+    signal?: AbortSignal,
   ) {
     this.method = method;
     this.#url = url;
     this.#source = source;
     this.body = body;
+    this.signal = signal;
+  }
+
+  /** From now on its headers are `sent`: the caller's with the strategy's credentials. */
+  sentWith(sent: HeaderSource): void {
+    this.#source = sent;
+    this.#headers = undefined;
   }
 
   /** The request URL. */
@@ -39,7 +50,7 @@ export class LazyAuthRequest implements AuthRequest {
     return this.#url;
   }
 
-  /** A copy of the request's headers; changing it changes nothing that is sent. */
+  /** A copy of the request's headers (once sent, with the credentials); changing it changes nothing that is sent. */
   get headers(): Headers {
     if (this.#headers === undefined) this.#headers = toHeaders(this.#source);
     return this.#headers;

@@ -5,6 +5,8 @@
  * of strings, as undici's own `lib/interceptor/dns.js` does, before adding credentials.
  */
 
+import type { CallerHeaders } from './sent-request.js';
+
 /** A flat `[name, value, name, value, …]` header list. */
 export type FlatHeaders = string[];
 
@@ -38,6 +40,22 @@ export function flattenHeaders(headers: unknown): FlatHeaders {
 /** Whether the flat list holds `name` (case-insensitive). */
 export function hasHeader(flat: FlatHeaders, name: string): boolean {
   return headerValue(flat, name) !== undefined;
+}
+
+/**
+ * A dispatch's caller headers, for `withCredentials`: credentials go on a copy of the list.
+ *
+ * @param flat - The caller's headers, flattened.
+ */
+export function callerFlatHeaders(flat: FlatHeaders): CallerHeaders<FlatHeaders> {
+  return {
+    has: (name) => hasHeader(flat, name),
+    with: (added) => {
+      const headers = [...flat];
+      for (const name in added) headers.push(name, added[name]!);
+      return headers;
+    },
+  };
 }
 
 /** The first value of `name` in the flat list (case-insensitive), if any. */

@@ -1,5 +1,33 @@
 import { type PreparedBody, prepareBody, prepareRequestBody } from './request-body.js';
 import type { RequestTarget, RequestTargets } from './request-targets.js';
+import type { CallerHeaders } from './sent-request.js';
+
+/** Headers as a hop is fetched with them: a copy of the caller's, or the strategy's alone. */
+export type FetchHeaders = Headers | Record<string, string>;
+
+/** A hop without caller headers: the strategy's record is sent as it is, nothing copied. */
+const NO_CALLER_HEADERS: CallerHeaders<FetchHeaders> = {
+  has: () => false,
+  with: (added) => added,
+};
+
+/**
+ * A hop's caller headers, for `withCredentials`: credentials go on a copy, never on the
+ * caller's own `Headers`.
+ *
+ * @param headers - The hop's private copy of the caller's headers, if any.
+ */
+export function callerHeaders(headers: Headers | undefined): CallerHeaders<FetchHeaders> {
+  if (headers === undefined) return NO_CALLER_HEADERS;
+  return {
+    has: (name) => headers.has(name),
+    with: (added) => {
+      const merged = new Headers(headers);
+      for (const name in added) merged.set(name, added[name]!);
+      return merged;
+    },
+  };
+}
 
 /** One hop of a request as `createAuthFetch` sends it; a redirect makes the next one. */
 export interface OutgoingRequest {
@@ -32,16 +60,15 @@ const REQUEST_MEMBERS = [
 
 /**
  * Turns `fetch`'s arguments into the first hop: the URL resolved against `baseUrl`, a copy
- * of the headers (the caller's objects are never changed) and a prepared body. Without a
- * body to read it answers at once, so the common GET takes no extra async step.
+ * of the headers (the caller's objects are never changed) and a prepared body.
  *
  * @throws {TypeError} A URL that cannot be parsed.
  */
-export function outgoingRequest(
+export async function outgoingRequest(
   input: RequestInfo | URL,
   init: RequestInit | undefined,
   targets: RequestTargets,
-): OutgoingRequest | Promise<OutgoingRequest> {
+): Promise<OutgoingRequest> {
   if (typeof input === 'object' && !(input instanceof URL)) {
     if (init === undefined) return fromRequest(input, targets, {});
     // A Request keeps only the standard members: the others (`dispatcher`, …) pass on from `init`.
@@ -70,7 +97,7 @@ export function outgoingRequest(
     redirect: redirect ?? 'follow',
     init: rest,
   });
-  return body === undefined || body === null ? hop(undefined) : prepareBody(body).then(hop);
+  return hop(body === undefined || body === null ? undefined : await prepareBody(body));
 }
 
 async function fromRequest(

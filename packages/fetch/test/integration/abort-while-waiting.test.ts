@@ -1,6 +1,8 @@
 import { tokenAuth } from '@auth/core';
+import { Agent, request } from 'undici';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createAuthFetch } from '../../src/index.js';
+import { authInterceptor } from '../../src/undici.js';
 import { startTokenFixture, type TokenFixture } from './support/token-fixture.js';
 
 let fixture: TokenFixture;
@@ -25,5 +27,35 @@ describe('an abort while credentials are on their way', () => {
     expect(fixture.api.requests).toEqual([]);
     await fixture.manager.close();
     await expect(other).rejects.toThrow();
+  });
+
+  it('through the interceptor, rejects undici.request with the abort reason while the token is held back', async () => {
+    let release!: () => void;
+    fixture.tokens.failNext({ kind: 'hold', until: new Promise<void>((r) => (release = r)) });
+    const agent = new Agent();
+    const dispatcher = agent.compose(
+      authInterceptor({ auth: tokenAuth(fixture.manager), origins: [fixture.api.url] }),
+    );
+    try {
+      const controller = new AbortController();
+      const reason = new Error('caller gave up');
+      const mine = request(`${fixture.api.url}/orders`, { dispatcher, signal: controller.signal });
+      const other = request(`${fixture.api.url}/orders`, { dispatcher });
+      await vi.waitFor(() => expect(fixture.tokens.requestCount).toBe(1));
+      controller.abort(reason);
+      // Settles while the token answer is still held: nothing else could end the wait.
+      await expect(mine).rejects.toBe(reason);
+      expect(fixture.api.requests).toEqual([]);
+      // The one token request goes on for the other caller.
+      release();
+      const response = await other;
+      expect(response.statusCode).toBe(200);
+      await response.body.text();
+      expect(fixture.tokens.requestCount).toBe(1);
+      expect(fixture.api.requests).toHaveLength(1);
+    } finally {
+      release();
+      await agent.close();
+    }
   });
 });

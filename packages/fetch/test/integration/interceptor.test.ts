@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { authRetry } from '../../src/index.js';
 import { authInterceptor } from '../../src/undici.js';
 import { type RecordingServer, startRecordingServer } from './support/recording-server.js';
+import { refusedStrategy } from './support/refused-strategy.js';
 import { bearerOf, startTokenFixture, type TokenFixture } from './support/token-fixture.js';
 
 let allowed: RecordingServer;
@@ -240,6 +241,24 @@ describe('authInterceptor 401 handling', () => {
     expect(response.status).toBe(401);
     await response.text();
     expect(fixture.api.requests.map((r) => r.body)).toEqual(['payload']);
+  });
+
+  it('gives onUnauthorized the request object it authenticated, with the headers sent and the signal', async () => {
+    const { auth, authenticated, refused } = refusedStrategy();
+    const controller = new AbortController();
+    const dispatcher = composed(authInterceptor({ auth, origins: [fixture.api.url] }));
+    const response = await request(`${fixture.api.url}/x`, {
+      dispatcher,
+      headers: { 'x-caller': '1' },
+      signal: controller.signal,
+    });
+    expect(response.statusCode).toBe(401);
+    await response.body.text();
+    expect(refused).toHaveLength(1);
+    expect(refused[0]).toBe(authenticated[0]);
+    expect(refused[0]!.headers.get('authorization')).toBe('Bearer dead');
+    expect(refused[0]!.headers.get('x-caller')).toBe('1');
+    expect(refused[0]!.signal).toBe(controller.signal);
   });
 
   it('does not dispatch the retry when the caller aborted while credentials were renewed', async () => {

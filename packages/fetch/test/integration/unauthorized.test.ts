@@ -2,6 +2,7 @@ import { AuthenticationError, type AuthStrategy, bearerAuth, tokenAuth } from '@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { authRetry, createAuthFetch } from '../../src/index.js';
 import { startRecordingServer } from './support/recording-server.js';
+import { refusedStrategy } from './support/refused-strategy.js';
 import { bearerOf, startTokenFixture, type TokenFixture } from './support/token-fixture.js';
 
 let fixture: TokenFixture;
@@ -55,6 +56,20 @@ describe('401 handling', () => {
     const responses = await Promise.all(Array.from({ length: 100 }, (_, i) => api(`/item/${i}`)));
     expect(responses.every((r) => r.status === 200)).toBe(true);
     expect(fixture.tokens.requestCount).toBe(1);
+  });
+
+  it('gives onUnauthorized the request object it authenticated, with the headers sent and the signal', async () => {
+    const { auth, authenticated, refused } = refusedStrategy();
+    const controller = new AbortController();
+    const api = createAuthFetch({ auth, baseUrl: fixture.api.url });
+    const response = await api('/x', { headers: { 'x-caller': '1' }, signal: controller.signal });
+    expect(response.status).toBe(401);
+    await response.text();
+    expect(refused).toHaveLength(1);
+    expect(refused[0]).toBe(authenticated[0]);
+    expect(refused[0]!.headers.get('authorization')).toBe('Bearer dead');
+    expect(refused[0]!.headers.get('x-caller')).toBe('1');
+    expect(refused[0]!.signal).toBe(controller.signal);
   });
 
   it('does not retry a strategy without onUnauthorized', async () => {

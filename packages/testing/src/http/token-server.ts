@@ -21,7 +21,9 @@ export type TokenServerFault =
   /** 200 with JSON that has no `access_token`. */
   | { kind: 'no-access-token' }
   /** Accepts the request and never answers. */
-  | { kind: 'hang' };
+  | { kind: 'hang' }
+  /** Accepts the request and answers it as usual once `until` settles (the test releases it). */
+  | { kind: 'hold'; until: Promise<unknown> };
 
 /** Settings of {@link startTokenServer}. */
 export interface TokenServerOptions extends LoopbackServerOptions {
@@ -77,7 +79,8 @@ export interface TokenServer extends LoopbackServer {
  * Starts a small OAuth 2.0 token endpoint on 127.0.0.1 that issues opaque tokens for the
  * `client_credentials`, `password` and `refresh_token` grants (refresh tokens rotate),
  * counts requests, and injects faults on demand: delays, 5xx bursts, 429 with
- * `Retry-After`, OAuth errors, non-JSON bodies, a 200 without `access_token`, a hang.
+ * `Retry-After`, OAuth errors, non-JSON bodies, a 200 without `access_token`, a hang, an
+ * answer held until the test releases it.
  *
  * @param options - See {@link TokenServerOptions}.
  * @returns The running server; `close()` it after the test.
@@ -122,8 +125,12 @@ export async function startTokenServer(options: TokenServerOptions = {}): Promis
       params,
       headers: req.headers,
     });
-    const fault = faults.shift() ?? outageFault();
+    let fault = faults.shift() ?? outageFault();
     if (fault?.kind === 'hang') return;
+    if (fault?.kind === 'hold') {
+      await fault.until.catch(() => undefined);
+      fault = undefined;
+    }
     if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
     if (fault) return sendFault(res, fault);
     if (!credentials || clients[credentials.id] !== credentials.secret) {
@@ -214,7 +221,10 @@ function clientCredentialsOf(
   return undefined;
 }
 
-function sendFault(res: ServerResponse, fault: Exclude<TokenServerFault, { kind: 'hang' }>): void {
+function sendFault(
+  res: ServerResponse,
+  fault: Exclude<TokenServerFault, { kind: 'hang' | 'hold' }>,
+): void {
   switch (fault.kind) {
     case 'status':
       res.writeHead(fault.status, { 'content-type': 'text/plain' });

@@ -1,4 +1,4 @@
-import { fromBase64Text, toBase64Url } from '../encoding/base64.js';
+import { toBase64Url } from '../encoding/base64.js';
 import { sha256Digest } from './digest.js';
 import { signBytes } from './signing-keys.js';
 
@@ -112,18 +112,6 @@ export async function signProof(
 /** The `ath` claim for an access token (RFC 9449 §4.2): Base64url SHA-256 of its value. */
 export async function accessTokenHash(accessToken: string): Promise<string> {
   return toBase64Url(await sha256Digest(new TextEncoder().encode(accessToken)));
-}
-
-/** The `nonce` claim of a proof that was sent, if it had one (read, not verified). */
-export function proofNonce(proof: string | null): string | undefined {
-  const payload = proof?.split('.')[1];
-  if (!payload) return undefined;
-  try {
-    const { nonce } = JSON.parse(fromBase64Text(payload)) as { nonce?: unknown };
-    return typeof nonce === 'string' ? nonce : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 function isCryptoKey(value: unknown, type: KeyType): value is CryptoKey {
