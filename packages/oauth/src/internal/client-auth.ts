@@ -13,6 +13,8 @@ const METHODS: readonly ClientAuthMethod[] = [
   'client_secret_basic',
   'client_secret_post',
   'private_key_jwt',
+  'tls_client_auth',
+  'self_signed_tls_client_auth',
   'none',
 ];
 
@@ -39,6 +41,13 @@ export class ClientAuthentication {
   readonly clientId: string;
   /** The method given or defaulted to; requests may use another (see {@link methodFor}). */
   readonly method: ClientAuthMethod;
+  /**
+   * Whether requests go over mutual TLS (RFC 8705): a `tls_client_auth` method or
+   * `certificateBoundTokens`; they then use the server's `mtls_endpoint_aliases`.
+   */
+  readonly mutualTls: boolean;
+  /** Whether the client asked for certificate-bound access tokens. */
+  readonly certificateBoundTokens: boolean;
   /** The credential's fingerprint, for cache keys (never the credential). */
   readonly fingerprint: string;
   /** Whether the method may be chosen per server (a secret without an explicit `authMethod`). */
@@ -89,6 +98,13 @@ export class ClientAuthentication {
       );
     if (options.assertionAudience !== undefined && method !== 'private_key_jwt')
       throw new TypeError(`${owner}: assertionAudience applies only to private_key_jwt`);
+    if (
+      options.certificateBoundTokens !== undefined &&
+      typeof options.certificateBoundTokens !== 'boolean'
+    )
+      throw new TypeError(`${owner}: certificateBoundTokens must be true or false`);
+    this.certificateBoundTokens = options.certificateBoundTokens === true;
+    this.mutualTls = isTlsMethod(method) || this.certificateBoundTokens;
     this.method = method;
     this.#automatic = options.authMethod === undefined && usesSecret;
     this.#secret = options.clientSecret;
@@ -191,6 +207,9 @@ export class ClientAuthentication {
           ),
         };
       }
+      case 'tls_client_auth':
+      case 'self_signed_tls_client_auth':
+        return { client, auth: oauth.TlsClientAuth() };
       case 'none':
         return { client, auth: oauth.None() };
     }
@@ -209,6 +228,7 @@ export class ClientAuthentication {
       clientSecret: presence(this.#secret),
       privateKey: presence(this.#privateKey),
       keyId: this.#keyId,
+      certificateBoundTokens: this.certificateBoundTokens ? 'true' : undefined,
     };
   }
 
@@ -229,6 +249,11 @@ export class ClientAuthentication {
     });
     return this.#imported;
   }
+}
+
+/** Whether `method` authenticates with the TLS client certificate (RFC 8705 §2). */
+function isTlsMethod(method: ClientAuthMethod): boolean {
+  return method === 'tls_client_auth' || method === 'self_signed_tls_client_auth';
 }
 
 async function importPkcs8(

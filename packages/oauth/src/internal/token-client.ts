@@ -62,6 +62,14 @@ export class TokenClient {
     this.server = new AuthorizationServer(owner, options, explicit, required);
     this.client = new ClientAuthentication(owner, options);
     this.#fetch = options.fetch;
+    if (this.client.mutualTls && options.fetch === undefined)
+      throw new TypeError(
+        `${owner}: mutual TLS needs fetch, one that presents the client certificate (mtlsFetch from @auth/fetch/undici)`,
+      );
+    if (this.client.certificateBoundTokens && options.dpop !== undefined)
+      throw new TypeError(
+        `${owner}: certificateBoundTokens conflicts with dpop (one binding per token)`,
+      );
     if (
       options.extraParams !== undefined &&
       (typeof options.extraParams !== 'object' || options.extraParams === null)
@@ -81,17 +89,31 @@ export class TokenClient {
 
   /**
    * The cache key of tokens this client gets with `parts`: the endpoint, client id, client
-   * credential tag and DPoP thumbprint come from the client (see {@link cacheKeyOf}).
+   * credential tag, DPoP thumbprint and mutual TLS come from the client (see {@link cacheKeyOf}).
    */
   cacheKey(
-    parts: Omit<CacheKeyParts, 'endpoint' | 'clientId' | 'clientFingerprint' | 'dpopThumbprint'>,
+    parts: Omit<
+      CacheKeyParts,
+      | 'endpoint'
+      | 'clientId'
+      | 'clientFingerprint'
+      | 'dpopThumbprint'
+      | 'tlsClientAuth'
+      | 'certificateBound'
+    >,
   ): string {
+    const method = this.client.method;
     return cacheKeyOf({
       ...parts,
       endpoint: this.server.identity,
       clientId: this.client.clientId,
       clientFingerprint: this.client.fingerprint,
       dpopThumbprint: this.dpopThumbprint,
+      tlsClientAuth:
+        method === 'tls_client_auth' || method === 'self_signed_tls_client_auth'
+          ? method
+          : undefined,
+      certificateBound: this.client.certificateBoundTokens,
     });
   }
 
@@ -158,7 +180,7 @@ export class TokenClient {
       options: oauth.TokenEndpointRequestOptions,
     ) => Promise<Response>,
   ): Promise<ReadResponse> {
-    const as = await this.server.metadata(signal, endpoint);
+    const as = await this.server.metadata(signal, endpoint, this.client.mutualTls);
     const body = new URLSearchParams(this.#extraParams);
     for (const [name, value] of Object.entries(params)) {
       if (value === undefined) continue;

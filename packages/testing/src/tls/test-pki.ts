@@ -112,10 +112,7 @@ export async function createTestPki(): Promise<TestPki> {
 }
 
 async function generateKeys(): Promise<CryptoKeyPair> {
-  return (await webcrypto.subtle.generateKey(ALGORITHM, true, [
-    'sign',
-    'verify',
-  ])) as CryptoKeyPair;
+  return (await webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify'])) as CryptoKeyPair;
 }
 
 function validity(): { notBefore: Date; notAfter: Date } {
@@ -127,7 +124,10 @@ function serial(): string {
   return Buffer.from(webcrypto.getRandomValues(new Uint8Array(8))).toString('hex');
 }
 
-async function described(cert: x509.X509Certificate, keys: CryptoKeyPair): Promise<TestCertificate> {
+async function described(
+  cert: x509.X509Certificate,
+  keys: CryptoKeyPair,
+): Promise<TestCertificate> {
   const pkcs8 = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey));
   const der = Buffer.from(cert.rawData);
   const publicJwk = await webcrypto.subtle.exportKey('jwk', keys.publicKey);
@@ -136,6 +136,12 @@ async function described(cert: x509.X509Certificate, keys: CryptoKeyPair): Promi
     key: `-----BEGIN PRIVATE KEY-----\n${pkcs8.toString('base64').replace(/.{64}/g, '$&\n')}\n-----END PRIVATE KEY-----\n`,
     subject: cert.subject,
     thumbprint: createHash('sha256').update(der).digest('base64url'),
-    jwk: { kty: publicJwk.kty, crv: publicJwk.crv, x: publicJwk.x, y: publicJwk.y, x5c: [der.toString('base64')] },
+    jwk: {
+      kty: publicJwk.kty,
+      crv: publicJwk.crv,
+      x: publicJwk.x,
+      y: publicJwk.y,
+      x5c: [der.toString('base64')],
+    },
   };
 }
