@@ -1,6 +1,6 @@
 import { createSecureContext } from 'node:tls';
 import { presence, redacted } from '@auth/core/internal';
-import { Agent } from 'undici';
+import type { Agent } from 'undici';
 
 /** PEM text or its bytes, once or as a list (a chain, several CAs). */
 export type PemInput = string | Uint8Array | readonly (string | Uint8Array)[];
@@ -45,7 +45,8 @@ export interface MtlsFetch {
  * `self_signed_tls_client_auth` or `certificateBoundTokens`, and to `createAuthFetch({ fetch })`
  * so calls to the API present the certificate certificate-bound tokens are bound to. The key
  * stays inside the Agent: `JSON.stringify` and `util.inspect` of the function show only which
- * settings are set. The caller's `dispatcher` in `init` is replaced. Node only (needs `undici`).
+ * settings are set. The caller's `dispatcher` in `init` is replaced. Node only: `undici` (7) is
+ * loaded on the first request, so importing `@auth/fetch/undici` still loads nothing of it.
  *
  * @param options - See {@link MtlsFetchOptions}.
  * @returns The `fetch`, with `close()` to release its connections.
@@ -104,16 +105,29 @@ export function mtlsFetch(options: MtlsFetchOptions): MtlsFetch {
       `mtlsFetch: cert, key${passphrase === undefined ? '' : ', passphrase'}${ca === undefined ? '' : ' or ca'} cannot be used for TLS (${(error as Error).message})`,
     );
   }
-  const agent = new Agent({ connect });
-  const send = (input: string | URL | Request, init?: RequestInit): Promise<Response> =>
-    fetch(input, { ...init, dispatcher: agent } as RequestInit);
+  let agent: Promise<Agent> | undefined;
+  const dispatcher = (): Promise<Agent> => {
+    agent ??= import('undici').then(
+      (undici) => new undici.Agent({ connect }),
+      (error: unknown) => {
+        agent = undefined;
+        throw new TypeError('mtlsFetch needs the undici package (^7) installed', { cause: error });
+      },
+    );
+    return agent;
+  };
+  const send = async (input: string | URL | Request, init?: RequestInit): Promise<Response> =>
+    fetch(input, { ...init, dispatcher: await dispatcher() } as RequestInit);
+  const close = async (): Promise<void> => {
+    if (agent) await (await agent).close();
+  };
   const summary = () => ({
     cert: 'set',
     key: 'set',
     passphrase: presence(passphrase),
     ca: presence(ca),
   });
-  return redacted('mtlsFetch', summary, Object.assign(send, { close: () => agent.close() }));
+  return redacted('mtlsFetch', summary, Object.assign(send, { close }));
 }
 
 function checkPem(name: string, value: unknown, required: boolean): void {
