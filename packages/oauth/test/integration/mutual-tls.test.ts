@@ -16,6 +16,17 @@ let selfCert: TestCertificate;
 let otherSelfCert: TestCertificate;
 let bed: OidcTestBed;
 const agents: Agent[] = [];
+/** The registered clients' settings (the certificate comes with `fetch`). */
+const PKI_CLIENT = { clientId: 'mtls-pki', authMethod: 'tls_client_auth' } as const;
+const SELF_SIGNED_CLIENT = {
+  clientId: 'mtls-self-signed',
+  authMethod: 'self_signed_tls_client_auth',
+} as const;
+const BOUND_SECRET_CLIENT = {
+  clientId: 'mtls-bound-secret',
+  clientSecret: 'bound-secret-0123456789',
+  authMethod: 'client_secret_basic',
+} as const;
 
 beforeAll(async () => {
   pki = await createTestPki();
@@ -31,20 +42,16 @@ beforeAll(async () => {
       caCert: pki.caCert,
       clients: [
         {
-          clientId: 'mtls-pki',
-          authMethod: 'tls_client_auth',
+          ...PKI_CLIENT,
           subjectDn: PKI_SUBJECT,
           certificateBoundTokens: true,
         },
         {
-          clientId: 'mtls-self-signed',
-          authMethod: 'self_signed_tls_client_auth',
+          ...SELF_SIGNED_CLIENT,
           jwks: { keys: [selfCert.jwk] },
         },
         {
-          clientId: 'mtls-bound-secret',
-          authMethod: 'client_secret_basic',
-          clientSecret: 'bound-secret-0123456789',
+          ...BOUND_SECRET_CLIENT,
           certificateBoundTokens: true,
         },
       ],
@@ -79,8 +86,7 @@ describe('tls_client_auth (RFC 8705 §2.1)', () => {
     const tls = certificateFetch(pkiCert);
     const provider = clientCredentials({
       issuer: bed.issuer,
-      clientId: 'mtls-pki',
-      authMethod: 'tls_client_auth',
+      ...PKI_CLIENT,
       fetch: tls.fetch,
     });
     const tokens = await provider.fetchToken();
@@ -99,8 +105,7 @@ describe('tls_client_auth (RFC 8705 §2.1)', () => {
       const error = await caught(() =>
         clientCredentials({
           issuer: bed.issuer,
-          clientId: 'mtls-pki',
-          authMethod: 'tls_client_auth',
+          ...PKI_CLIENT,
           fetch: certificateFetch(cert).fetch,
         }).fetchToken(),
       );
@@ -114,8 +119,7 @@ describe('tls_client_auth (RFC 8705 §2.1)', () => {
     const error = await caught(() =>
       clientCredentials({
         tokenUrl: bed.tokenUrl,
-        clientId: 'mtls-pki',
-        authMethod: 'tls_client_auth',
+        ...PKI_CLIENT,
         fetch: tls.fetch,
       }).fetchToken(),
     );
@@ -127,8 +131,7 @@ describe('tls_client_auth (RFC 8705 §2.1)', () => {
     const tls = certificateFetch(pkiCert);
     const tokens = await clientCredentials({
       tokenUrl: bed.mutualTls!.tokenUrl,
-      clientId: 'mtls-pki',
-      authMethod: 'tls_client_auth',
+      ...PKI_CLIENT,
       fetch: tls.fetch,
     }).fetchToken();
     expect(tls.urls).toEqual([bed.mutualTls!.tokenUrl]);
@@ -139,8 +142,7 @@ describe('tls_client_auth (RFC 8705 §2.1)', () => {
     const tls = certificateFetch(pkiCert);
     const options = {
       issuer: bed.issuer,
-      clientId: 'mtls-pki',
-      authMethod: 'tls_client_auth',
+      ...PKI_CLIENT,
       fetch: tls.fetch,
     } as const;
     const tokens = await clientCredentials(options).fetchToken();
@@ -155,8 +157,7 @@ describe('self_signed_tls_client_auth (RFC 8705 §2.2)', () => {
     const tls = certificateFetch(selfCert);
     const tokens = await clientCredentials({
       issuer: bed.issuer,
-      clientId: 'mtls-self-signed',
-      authMethod: 'self_signed_tls_client_auth',
+      ...SELF_SIGNED_CLIENT,
       fetch: tls.fetch,
     }).fetchToken();
     expect(tls.urls).toContain(bed.mutualTls!.tokenUrl);
@@ -169,8 +170,7 @@ describe('self_signed_tls_client_auth (RFC 8705 §2.2)', () => {
     const error = await caught(() =>
       clientCredentials({
         issuer: bed.issuer,
-        clientId: 'mtls-self-signed',
-        authMethod: 'self_signed_tls_client_auth',
+        ...SELF_SIGNED_CLIENT,
         fetch: certificateFetch(otherSelfCert).fetch,
       }).fetchToken(),
     );
@@ -183,9 +183,7 @@ describe('certificateBoundTokens (RFC 8705 §3)', () => {
     const tls = certificateFetch(pkiCert);
     const tokens = await clientCredentials({
       issuer: bed.issuer,
-      clientId: 'mtls-bound-secret',
-      clientSecret: 'bound-secret-0123456789',
-      authMethod: 'client_secret_basic',
+      ...BOUND_SECRET_CLIENT,
       certificateBoundTokens: true,
       fetch: tls.fetch,
     }).fetchToken();
@@ -198,9 +196,7 @@ describe('certificateBoundTokens (RFC 8705 §3)', () => {
     const error = await caught(() =>
       clientCredentials({
         issuer: bed.issuer,
-        clientId: 'mtls-bound-secret',
-        clientSecret: 'bound-secret-0123456789',
-        authMethod: 'client_secret_basic',
+        ...BOUND_SECRET_CLIENT,
         fetch: tls.fetch,
       }).fetchToken(),
     );
@@ -216,16 +212,14 @@ describe('settings', () => {
     const tls = certificateFetch(pkiCert);
     const provider = clientCredentials({
       issuer: bed.issuer,
-      clientId: 'mtls-pki',
-      authMethod: 'tls_client_auth',
+      ...PKI_CLIENT,
       fetch: tls.fetch,
     });
     expect(provider.cacheKey).toMatch(/:mtls=tls_client_auth$/);
     expect(provider.describe?.()).toMatchObject({ authMethod: 'tls_client_auth' });
     const bound = clientCredentials({
       issuer: bed.issuer,
-      clientId: 'mtls-bound-secret',
-      clientSecret: 'bound-secret-0123456789',
+      ...BOUND_SECRET_CLIENT,
       certificateBoundTokens: true,
       fetch: tls.fetch,
     });
