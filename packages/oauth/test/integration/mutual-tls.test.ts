@@ -1,9 +1,9 @@
 import { generateDPoPKeyPair, OAuthError } from '@auth/core';
-import { type OidcTestBed, startOidcProvider } from '@auth/testing/oidc';
+import { GRANT_TYPES, type OidcTestBed, startOidcProvider } from '@auth/testing/oidc';
 import { createTestPki, type TestCertificate, type TestPki } from '@auth/testing/tls';
 import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clientCredentials, revokeToken } from '../../src/index.js';
+import { clientCredentials, deviceAuthorization, revokeToken } from '../../src/index.js';
 import { caught, leakSurface } from './support.js';
 
 /** Key and certificate generation take what the machine gives them: once per file, with its own timeout. */
@@ -45,6 +45,12 @@ beforeAll(async () => {
           ...PKI_CLIENT,
           subjectDn: PKI_SUBJECT,
           certificateBoundTokens: true,
+        },
+        {
+          clientId: 'mtls-device',
+          authMethod: 'tls_client_auth',
+          subjectDn: PKI_SUBJECT,
+          grantTypes: [GRANT_TYPES.deviceCode],
         },
         {
           ...SELF_SIGNED_CLIENT,
@@ -149,6 +155,37 @@ describe('tls_client_auth (RFC 8705 §2.1)', () => {
     await revokeToken({ ...options, token: tokens.accessToken });
     expect(tls.urls).toContain(bed.mutualTls!.revocationUrl);
     expect(await bed.inspectToken(tokens.accessToken)).toBeUndefined();
+  });
+});
+
+describe('mtls_endpoint_aliases (RFC 8705 §5)', () => {
+  it('the device grant asks at the device authorization alias and polls at the token alias', async () => {
+    const tls = certificateFetch(pkiCert);
+    const tokens = await deviceAuthorization({
+      issuer: bed.issuer,
+      clientId: 'mtls-device',
+      authMethod: 'tls_client_auth',
+      fetch: tls.fetch,
+      onUserCode: ({ userCode }) => bed.approveDevice(userCode, 'alice'),
+    }).fetchToken();
+    expect(tokens.accessToken).not.toBe('');
+    expect(tls.urls).toContain(bed.mutualTls!.deviceAuthorizationUrl);
+    expect(tls.urls).toContain(bed.mutualTls!.tokenUrl);
+    expect(tls.urls).not.toContain(bed.deviceAuthorizationUrl);
+    expect(tls.urls).not.toContain(bed.tokenUrl);
+  });
+
+  it('an endpoint given as an option wins over its alias; the others still come from the aliases', async () => {
+    const tls = certificateFetch(pkiCert);
+    const options = { issuer: bed.issuer, ...PKI_CLIENT, fetch: tls.fetch } as const;
+    const tokens = await clientCredentials(options).fetchToken();
+    // The plain revocation endpoint sees no certificate: the client is refused there.
+    const error = await caught(() =>
+      revokeToken({ ...options, revocationUrl: bed.revocationUrl, token: tokens.accessToken }),
+    );
+    expect((error as OAuthError).error).toBe('invalid_client');
+    expect(tls.urls).toContain(bed.revocationUrl);
+    expect(tls.urls).not.toContain(bed.mutualTls!.revocationUrl);
   });
 });
 

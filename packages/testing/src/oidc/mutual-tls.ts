@@ -18,6 +18,8 @@ export interface MutualTlsClient {
   clientSecret?: string;
   /** `tls_client_certificate_bound_access_tokens` (RFC 8705 §3.4). Default false. */
   certificateBoundTokens?: boolean;
+  /** The grant types it may use. Default `['client_credentials']`. */
+  grantTypes?: readonly string[];
 }
 
 /** Settings of the test bed's mTLS listener. */
@@ -102,7 +104,7 @@ export function mutualTlsClientMetadata(clients: readonly MutualTlsClient[]): Cl
     ...(client.subjectDn ? { tls_client_auth_subject_dn: client.subjectDn } : {}),
     ...(client.jwks ? { jwks: client.jwks as ClientMetadata['jwks'] } : {}),
     tls_client_certificate_bound_access_tokens: client.certificateBoundTokens === true,
-    grant_types: ['client_credentials'],
+    grant_types: [...(client.grantTypes ?? ['client_credentials'])],
     response_types: [],
     redirect_uris: [],
   }));
