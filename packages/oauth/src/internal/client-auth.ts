@@ -46,6 +46,8 @@ export class ClientAuthentication {
    * `certificateBoundTokens`; they then use the server's `mtls_endpoint_aliases`.
    */
   readonly mutualTls: boolean;
+  /** The method when it is a TLS client authentication method (RFC 8705 §2), else undefined. */
+  readonly tlsMethod: 'tls_client_auth' | 'self_signed_tls_client_auth' | undefined;
   /** Whether the client asked for certificate-bound access tokens. */
   readonly certificateBoundTokens: boolean;
   /** The credential's fingerprint, for cache keys (never the credential). */
@@ -104,7 +106,9 @@ export class ClientAuthentication {
     )
       throw new TypeError(`${owner}: certificateBoundTokens must be true or false`);
     this.certificateBoundTokens = options.certificateBoundTokens === true;
-    this.mutualTls = isTlsMethod(method) || this.certificateBoundTokens;
+    this.tlsMethod =
+      method === 'tls_client_auth' || method === 'self_signed_tls_client_auth' ? method : undefined;
+    this.mutualTls = this.tlsMethod !== undefined || this.certificateBoundTokens;
     this.method = method;
     this.#automatic = options.authMethod === undefined && usesSecret;
     this.#secret = options.clientSecret;
@@ -249,11 +253,6 @@ export class ClientAuthentication {
     });
     return this.#imported;
   }
-}
-
-/** Whether `method` authenticates with the TLS client certificate (RFC 8705 §2). */
-function isTlsMethod(method: ClientAuthMethod): boolean {
-  return method === 'tls_client_auth' || method === 'self_signed_tls_client_auth';
 }
 
 async function importPkcs8(

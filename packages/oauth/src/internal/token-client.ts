@@ -102,17 +102,13 @@ export class TokenClient {
       | 'certificateBound'
     >,
   ): string {
-    const method = this.client.method;
     return cacheKeyOf({
       ...parts,
       endpoint: this.server.identity,
       clientId: this.client.clientId,
       clientFingerprint: this.client.fingerprint,
       dpopThumbprint: this.dpopThumbprint,
-      tlsClientAuth:
-        method === 'tls_client_auth' || method === 'self_signed_tls_client_auth'
-          ? method
-          : undefined,
+      tlsClientAuth: this.client.tlsMethod,
       certificateBound: this.client.certificateBoundTokens,
     });
   }
