@@ -59,6 +59,13 @@ export interface AuthorizationServerMetadata {
   readonly pushed_authorization_request_endpoint?: string;
   /** The JWS algorithms of DPoP proofs the server accepts (RFC 9449). */
   readonly dpop_signing_alg_values_supported?: string[];
+  /**
+   * Endpoints a client on mutual TLS uses instead of the plain ones (RFC 8705 §5), e.g.
+   * `{ token_endpoint: 'https://mtls.login.example.com/token' }`.
+   */
+  readonly mtls_endpoint_aliases?: Readonly<Record<string, string | undefined>>;
+  /** Whether the server issues certificate-bound access tokens (RFC 8705 §3.3). */
+  readonly tls_client_certificate_bound_access_tokens?: boolean;
   /** The UserInfo endpoint (OpenID Connect). */
   readonly userinfo_endpoint?: string;
   /** Every other member, as published. */

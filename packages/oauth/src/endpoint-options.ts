@@ -42,11 +42,17 @@ export interface EndpointOptions {
   now?: () => number;
 }
 
-/** How a client authenticates to the token endpoint (RFC 6749 §2.3, RFC 7523 §2.2). */
+/**
+ * How a client authenticates to the token endpoint (RFC 6749 §2.3, RFC 7523 §2.2, RFC 8705 §2:
+ * `tls_client_auth` and `self_signed_tls_client_auth` send only the client id, the certificate
+ * travels in the TLS handshake of the provider's `fetch`).
+ */
 export type ClientAuthMethod =
   | 'client_secret_basic'
   | 'client_secret_post'
   | 'private_key_jwt'
+  | 'tls_client_auth'
+  | 'self_signed_tls_client_auth'
   | 'none';
 
 /** Signing algorithms supported for `private_key_jwt` with a PEM key. */
@@ -93,6 +99,15 @@ export interface ClientOptions {
    * tells such clients apart by their client id alone (the assertion rotates).
    */
   clientAssertion?: () => string | Promise<string>;
+  /**
+   * The client is registered for certificate-bound access tokens (RFC 8705 §3,
+   * `tls_client_certificate_bound_access_tokens`) while it authenticates otherwise (a secret, a
+   * key): its token requests, like those of the `tls_client_auth` methods, go to the server's
+   * `mtls_endpoint_aliases` (RFC 8705 §5) through the provider's `fetch`, which must present
+   * the certificate (`mtlsFetch` from `@auth/fetch/undici`). The binding itself is the server's
+   * decision, from the registration. Not with `dpop`. Default false.
+   */
+  certificateBoundTokens?: boolean;
 }
 
 /**

@@ -14,6 +14,12 @@ export {
   sendJson,
 } from './http/listen.js';
 export {
+  type MtlsProtectedApi,
+  type MtlsProtectedApiOptions,
+  type MtlsRequestRecord,
+  startMtlsProtectedApi,
+} from './http/mtls-protected-api.js';
+export {
   type ApiRequestRecord,
   bearerTokenCheck,
   type ProtectedApi,

@@ -8,6 +8,11 @@ export type {
 export { GRANT_TYPES } from './oidc/clients.js';
 export { TEST_SCOPES, type TestBedTimings } from './oidc/configuration.js';
 export type { LoginCredentials } from './oidc/interactions.js';
+export type {
+  MutualTlsClient,
+  MutualTlsEndpoints,
+  MutualTlsOptions,
+} from './oidc/mutual-tls.js';
 export {
   type OidcProviderOptions,
   type OidcTestBed,

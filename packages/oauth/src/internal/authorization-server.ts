@@ -102,13 +102,20 @@ export class AuthorizationServer {
    * URL, which makes it the `aud` of client assertions (RFC 7523 §3 allows the token
    * endpoint URL there).
    *
+   * With `useMtlsAliases` (a client on mutual TLS), a discovered endpoint the server also
+   * publishes in `mtls_endpoint_aliases` (RFC 8705 §5) is replaced by its alias; endpoints
+   * given as options, and the authorization endpoint (the browser's), stay as they are.
+   *
    * @param signal - Aborts discovery.
+   * @param need - The endpoint the request goes to.
+   * @param useMtlsAliases - Use the server's mTLS aliases.
    * @throws {AuthError} A needed endpoint the server does not publish, or publishes as a URL
    *   this provider refuses (plain http to a remote host, user information).
    */
   async metadata(
     signal: AbortSignal | undefined,
     need: EndpointName,
+    useMtlsAliases = false,
   ): Promise<oauth.AuthorizationServer> {
     let metadata: AuthorizationServerMetadata;
     if (this.#issuer) {
@@ -124,6 +131,7 @@ export class AuthorizationServer {
       metadata = { issuer: (this.#explicit.token_endpoint ?? this.#explicit[need])!.href };
     }
     const merged: Record<string, unknown> = { ...metadata };
+    if (useMtlsAliases) Object.assign(merged, mtlsAliasesOf(metadata));
     for (const [name, url] of Object.entries(this.#explicit)) merged[name] = url.href;
     if (!merged[need]) {
       // An AuthError, not a TypeError: a manager retries TypeErrors as network faults, and
@@ -142,6 +150,25 @@ export class AuthorizationServer {
     }
     return merged as unknown as oauth.AuthorizationServer;
   }
+}
+
+/** Endpoints a client calls directly that RFC 8705 §5 lets a server alias for mutual TLS. */
+const MTLS_ALIASED: readonly EndpointName[] = [
+  'token_endpoint',
+  'revocation_endpoint',
+  'device_authorization_endpoint',
+];
+
+/** The `mtls_endpoint_aliases` of `metadata` for the endpoints providers call, if published as strings. */
+function mtlsAliasesOf(metadata: AuthorizationServerMetadata): Record<string, string> {
+  const aliases = metadata.mtls_endpoint_aliases;
+  if (typeof aliases !== 'object' || aliases === null) return {};
+  const picked: Record<string, string> = {};
+  for (const name of MTLS_ALIASED) {
+    const alias = (aliases as Record<string, unknown>)[name];
+    if (typeof alias === 'string') picked[name] = alias;
+  }
+  return picked;
 }
 
 function optionNameOf(endpoint: EndpointName): string {

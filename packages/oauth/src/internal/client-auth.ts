@@ -14,6 +14,8 @@ const METHODS: readonly ClientAuthMethod[] = [
   'client_secret_basic',
   'client_secret_post',
   'private_key_jwt',
+  'tls_client_auth',
+  'self_signed_tls_client_auth',
   'none',
 ];
 
@@ -43,6 +45,15 @@ export class ClientAuthentication {
   readonly clientId: string;
   /** The method given or defaulted to; requests may use another (see {@link methodFor}). */
   readonly method: ClientAuthMethod;
+  /**
+   * Whether requests go over mutual TLS (RFC 8705): a `tls_client_auth` method or
+   * `certificateBoundTokens`; they then use the server's `mtls_endpoint_aliases`.
+   */
+  readonly mutualTls: boolean;
+  /** The method when it is a TLS client authentication method (RFC 8705 §2), else undefined. */
+  readonly tlsMethod: 'tls_client_auth' | 'self_signed_tls_client_auth' | undefined;
+  /** Whether the client asked for certificate-bound access tokens. */
+  readonly certificateBoundTokens: boolean;
   /** The credential's fingerprint, for cache keys (never the credential). */
   readonly fingerprint: string;
   /** Whether the method may be chosen per server (a secret without an explicit `authMethod`). */
@@ -97,6 +108,15 @@ export class ClientAuthentication {
       );
     if (options.assertionAudience !== undefined && method !== 'private_key_jwt')
       throw new TypeError(`${owner}: assertionAudience applies only to private_key_jwt`);
+    if (
+      options.certificateBoundTokens !== undefined &&
+      typeof options.certificateBoundTokens !== 'boolean'
+    )
+      throw new TypeError(`${owner}: certificateBoundTokens must be true or false`);
+    this.certificateBoundTokens = options.certificateBoundTokens === true;
+    this.tlsMethod =
+      method === 'tls_client_auth' || method === 'self_signed_tls_client_auth' ? method : undefined;
+    this.mutualTls = this.tlsMethod !== undefined || this.certificateBoundTokens;
     this.method = method;
     this.#automatic = options.authMethod === undefined && usesSecret;
     this.#secret = options.clientSecret;
@@ -208,6 +228,9 @@ export class ClientAuthentication {
           ),
         };
       }
+      case 'tls_client_auth':
+      case 'self_signed_tls_client_auth':
+        return { client, auth: oauth.TlsClientAuth() };
       case 'none':
         return { client, auth: oauth.None() };
     }
@@ -227,6 +250,7 @@ export class ClientAuthentication {
       privateKey: presence(this.#privateKey),
       ...(this.#clientAssertion === undefined ? {} : { clientAssertion: 'set' }),
       keyId: this.#keyId,
+      certificateBoundTokens: this.certificateBoundTokens ? 'true' : undefined,
     };
   }
 

@@ -56,6 +56,10 @@ export interface CacheKeyParts {
   secrets?: readonly (string | undefined)[];
   /** The JWK thumbprint of the DPoP key tokens are bound to (public, shown as it is). */
   dpopThumbprint?: string;
+  /** The `tls_client_auth` method the client authenticates with, if one (RFC 8705 §2). */
+  tlsClientAuth?: string;
+  /** Whether tokens are bound to the client certificate (RFC 8705 §3). */
+  certificateBound?: boolean;
 }
 
 /**
@@ -63,6 +67,8 @@ export interface CacheKeyParts {
  * each part URI-encoded so a `:` in a part cannot forge another key; the tag hashes
  * the credentials, so rotating a secret changes the key and no secret shows in it.
  * DPoP-bound tokens get `:dpop=<thumbprint>` at the end: a token is usable only with its key.
+ * Mutual TLS shows as `:mtls=<method>` (TLS client authentication) and `:cnf=x5t`
+ * (certificate-bound tokens); the certificate is the `fetch`'s, never part of the key.
  */
 export function cacheKeyOf(parts: CacheKeyParts): string {
   const visible = [
@@ -75,6 +81,12 @@ export function cacheKeyOf(parts: CacheKeyParts): string {
     parts.resource?.join(' '),
   ].map((part) => encodeURIComponent(part ?? ''));
   const tag = fingerprint([parts.clientFingerprint, ...(parts.secrets ?? [])]);
-  const key = ['oauth', ...visible, tag].join(':');
+  const key = [
+    'oauth',
+    ...visible,
+    tag,
+    ...(parts.tlsClientAuth === undefined ? [] : [`mtls=${parts.tlsClientAuth}`]),
+    ...(parts.certificateBound ? ['cnf=x5t'] : []),
+  ].join(':');
   return parts.dpopThumbprint === undefined ? key : `${key}:dpop=${parts.dpopThumbprint}`;
 }

@@ -62,6 +62,14 @@ export class TokenClient {
     this.server = new AuthorizationServer(owner, options, explicit, required);
     this.client = new ClientAuthentication(owner, options);
     this.#fetch = options.fetch;
+    if (this.client.mutualTls && options.fetch === undefined)
+      throw new TypeError(
+        `${owner}: mutual TLS needs fetch, one that presents the client certificate (mtlsFetch from @auth/fetch/undici)`,
+      );
+    if (this.client.certificateBoundTokens && options.dpop !== undefined)
+      throw new TypeError(
+        `${owner}: certificateBoundTokens conflicts with dpop (one binding per token)`,
+      );
     if (
       options.extraParams !== undefined &&
       (typeof options.extraParams !== 'object' || options.extraParams === null)
@@ -81,10 +89,18 @@ export class TokenClient {
 
   /**
    * The cache key of tokens this client gets with `parts`: the endpoint, client id, client
-   * credential tag and DPoP thumbprint come from the client (see {@link cacheKeyOf}).
+   * credential tag, DPoP thumbprint and mutual TLS come from the client (see {@link cacheKeyOf}).
    */
   cacheKey(
-    parts: Omit<CacheKeyParts, 'endpoint' | 'clientId' | 'clientFingerprint' | 'dpopThumbprint'>,
+    parts: Omit<
+      CacheKeyParts,
+      | 'endpoint'
+      | 'clientId'
+      | 'clientFingerprint'
+      | 'dpopThumbprint'
+      | 'tlsClientAuth'
+      | 'certificateBound'
+    >,
   ): string {
     return cacheKeyOf({
       ...parts,
@@ -92,6 +108,8 @@ export class TokenClient {
       clientId: this.client.clientId,
       clientFingerprint: this.client.fingerprint,
       dpopThumbprint: this.dpopThumbprint,
+      tlsClientAuth: this.client.tlsMethod,
+      certificateBound: this.client.certificateBoundTokens,
     });
   }
 
@@ -158,7 +176,7 @@ export class TokenClient {
       options: oauth.TokenEndpointRequestOptions,
     ) => Promise<Response>,
   ): Promise<ReadResponse> {
-    const as = await this.server.metadata(signal, endpoint);
+    const as = await this.server.metadata(signal, endpoint, this.client.mutualTls);
     const body = new URLSearchParams(this.#extraParams);
     for (const [name, value] of Object.entries(params)) {
       if (value === undefined) continue;

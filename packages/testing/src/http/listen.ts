@@ -1,9 +1,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer as createHttpsServer,
+  type ServerOptions as TlsServerOptions,
+} from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 /** A server listening on 127.0.0.1 on a free port. */
 export interface LoopbackServer {
-  /** `http://127.0.0.1:<port>` */
+  /** `http://127.0.0.1:<port>`, or `https://…` with `tls`. */
   url: string;
   /** The Node server, for anything else a test needs. */
   server: Server;
@@ -23,31 +27,39 @@ export interface LoopbackServerOptions {
    * asks for, without reaching the handler. Default `false`.
    */
   cors?: boolean;
+  /**
+   * Serves HTTPS with these settings (`cert`, `key`, and for client certificates
+   * `requestCert`, `ca`, `rejectUnauthorized`) instead of plain HTTP. Default: plain HTTP.
+   */
+  tls?: TlsServerOptions;
 }
 
 /**
- * Starts an HTTP server on 127.0.0.1 on a free port.
+ * Starts an HTTP (or, with `tls`, HTTPS) server on 127.0.0.1 on a free port.
  *
  * @param handler - Handles each request; a thrown error becomes a 500.
- * @param options - `cors`: answer browsers of other origins.
+ * @param options - `cors`: answer browsers of other origins; `tls`: serve HTTPS.
  * @returns The running server.
  */
 export async function listenOnLoopback(
   handler: Handler,
   options: LoopbackServerOptions = {},
 ): Promise<LoopbackServer> {
-  const server = createServer((req, res) => {
+  const listener = (req: IncomingMessage, res: ServerResponse) => {
     if (options.cors === true && allowCrossOrigin(req, res)) return;
     Promise.resolve(handler(req, res)).catch((error: unknown) => {
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
       res.end(String(error));
     });
-  });
+  };
+  const server: Server = options.tls
+    ? createHttpsServer(options.tls, listener)
+    : createServer(listener);
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     server,
     close: () =>
       new Promise<void>((resolve) => {

@@ -10,6 +10,13 @@ import {
   type LoginCredentials,
 } from './interactions.js';
 import { registerJwtBearerGrant } from './jwt-bearer-grant.js';
+import {
+  enableMutualTls,
+  type MutualTlsEndpoints,
+  type MutualTlsOptions,
+  mutualTlsClientMetadata,
+  mutualTlsEndpoints,
+} from './mutual-tls.js';
 import { registerPasswordGrant } from './password-grant.js';
 import { registerTokenExchangeGrant } from './token-exchange-grant.js';
 import { type IssuedTokenInfo, inspectIssuedToken } from './token-inspection.js';
@@ -19,6 +26,12 @@ import { TEST_USERS, type TestUser, totpCode } from './users.js';
 export interface OidcProviderOptions extends Partial<TestBedTimings> {
   /** The users who may log in. Default {@link TEST_USERS} (`alice`; `bob` with TOTP). */
   users?: readonly TestUser[];
+  /**
+   * Adds an HTTPS listener asking for client certificates, with RFC 8705 on (both TLS client
+   * authentication methods, certificate-bound tokens) and its endpoints published as
+   * `mtls_endpoint_aliases`; the issuer stays on plain HTTP. Default: none.
+   */
+  mutualTls?: MutualTlsOptions;
 }
 
 /** A token request as the test bed received it (secrets included: for assertions only). */
@@ -40,6 +53,8 @@ export interface OidcTestBed {
   clients: TestClients;
   /** The users who may log in. */
   users: readonly TestUser[];
+  /** The mTLS listener's endpoints, when started with `mutualTls`. */
+  mutualTls: MutualTlsEndpoints | undefined;
   /** Who may sign JWT-bearer assertions for this provider, and with which key. */
   assertionIssuer: TestKeys['assertionIssuer'];
   /** Every token endpoint request received. */
@@ -77,7 +92,8 @@ export interface OidcTestBed {
  * `private_key_jwt`, `none`, and one with awkward characters), the password grant (custom
  * grant type, optional `totp`), refresh tokens (always rotated), the device authorization
  * grant, authorization code + PKCE for a native loopback client, RFC 8693 token exchange,
- * the RFC 7523 JWT bearer grant, revocation, introspection and DPoP (RFC 9449).
+ * the RFC 7523 JWT bearer grant, revocation, introspection and DPoP (RFC 9449); with
+ * `mutualTls`, also mutual TLS (RFC 8705) on a second, HTTPS listener.
  *
  * @param options - Token lifetimes and users.
  * @returns The running test bed; `close()` it after the test.
@@ -106,7 +122,7 @@ export async function startOidcProvider(options: OidcProviderOptions = {}): Prom
     tokenRequests.push({ grantType: params.grant_type ?? null, params, authorization });
   };
 
-  const server = await listenOnLoopback(async (req, res) => {
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
     if (!provider) return sendJson(res, 503, { error: 'temporarily_unavailable' });
     if (path.startsWith('/interaction/')) return handleInteraction(provider, users, req, res);
@@ -123,19 +139,30 @@ export async function startOidcProvider(options: OidcProviderOptions = {}): Prom
       (req as IncomingMessage & { body?: string }).body = body;
     }
     handleProvider(req, res);
-  });
+  };
+  const server = await listenOnLoopback(handle);
+  const mtlsServer = options.mutualTls
+    ? await listenOnLoopback(handle, {
+        tls: {
+          ...options.mutualTls.server,
+          ca: options.mutualTls.caCert,
+          requestCert: true,
+          rejectUnauthorized: false, // self-signed client certificates are checked by thumbprint
+        },
+      })
+    : undefined;
+  const mtlsEndpoints = mtlsServer ? mutualTlsEndpoints(mtlsServer.url) : undefined;
 
   const { clients, metadata, keys } = await createTestClients();
-  provider = new Provider(
-    server.url,
-    testBedConfiguration({
-      clients: metadata,
-      keys,
-      users,
-      timings,
-      requireDPoPNonce: () => dpopNonceRequired,
-    }),
-  );
+  const configuration = testBedConfiguration({
+    clients: [...metadata, ...mutualTlsClientMetadata(options.mutualTls?.clients ?? [])],
+    keys,
+    users,
+    timings,
+    requireDPoPNonce: () => dpopNonceRequired,
+  });
+  if (mtlsEndpoints) enableMutualTls(configuration, mtlsEndpoints);
+  provider = new Provider(server.url, configuration);
   registerPasswordGrant(provider, users);
   const exchanged = new Map<string, Record<string, unknown>>();
   registerTokenExchangeGrant(provider, (token, extra) => exchanged.set(token, extra));
@@ -162,6 +189,7 @@ export async function startOidcProvider(options: OidcProviderOptions = {}): Prom
     authorizationUrl: `${server.url}/auth`,
     clients,
     users,
+    mutualTls: mtlsEndpoints,
     assertionIssuer: keys.assertionIssuer,
     tokenRequests,
     setAccessTokenTtlSeconds: (seconds) => {
@@ -189,6 +217,8 @@ export async function startOidcProvider(options: OidcProviderOptions = {}): Prom
     completeLogin: (authorizationUrl, credentials) =>
       completeAuthorizationLogin(server.url, authorizationUrl, credentials),
     inspectToken: (token) => inspectIssuedToken(active, token, exchanged),
-    close: () => server.close(),
+    close: async () => {
+      await Promise.all([server.close(), mtlsServer?.close()]);
+    },
   };
 }

@@ -15,6 +15,8 @@ export interface IssuedTokenInfo {
   gty: string | undefined;
   /** The JWK thumbprint of the DPoP key the token is bound to (`cnf.jkt`, RFC 9449 §6), if any. */
   jkt: string | undefined;
+  /** The SHA-256 thumbprint of the certificate the token is bound to (`cnf.x5t#S256`, RFC 8705 §3.1), if any. */
+  x5t: string | undefined;
 }
 
 /**
@@ -48,6 +50,7 @@ export async function inspectIssuedToken(
       extra: extras.get(value),
       gty: typeof fields.gty === 'string' ? fields.gty : undefined,
       jkt: typeof fields.jkt === 'string' ? fields.jkt : undefined,
+      x5t: typeof fields['x5t#S256'] === 'string' ? fields['x5t#S256'] : undefined,
     };
   }
   return undefined;

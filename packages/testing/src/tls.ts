@@ -1,0 +1,1 @@
+export { createTestPki, type TestCertificate, type TestPki } from './tls/test-pki.js';
