@@ -72,7 +72,8 @@ export function parseFleetOptions(args: string[]): FleetOptions | 'help' {
   let values: Record<string, string | boolean | undefined>;
   try {
     values = parseArgs({
-      args,
+      // `pnpm cluster -- <args>` passes the `--` on.
+      args: args[0] === '--' ? args.slice(1) : args,
       strict: true,
       allowPositionals: false,
       options: {

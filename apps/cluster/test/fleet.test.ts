@@ -1,4 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +16,15 @@ interface Summary {
   requestsTotal: number;
   requestsServed: number;
   failures: number;
+}
+
+/** A loopback port with nobody listening: taken from the OS, then released. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
 
 /** Runs the built app as a child process. */
@@ -92,10 +102,24 @@ describe('the cluster app: one token for a fleet of processes sharing Redis', ()
       const run = await runApp(['--duration-ms', '0', '--requests', '1'], { PATH: emptyPath });
       expect(run.code).toBe(3);
       expect(run.stderr).toContain('could not start the fleet: redis-server was not found on PATH');
-      expect(run.stderr).toContain('REDIS_URL');
+      expect(run.stderr).toContain('REDIS_URL is not set');
+      expect(run.stderr).toContain('Install Redis');
+      expect(run.stderr).not.toContain('tests');
     } finally {
       await rm(emptyPath, { recursive: true, force: true });
     }
+  });
+
+  it('exits 3 with a plain message, before starting any worker, when REDIS_URL does not answer', async () => {
+    const port = await closedPort();
+    const run = await runApp(['--duration-ms', '0', '--requests', '1'], {
+      ...process.env,
+      REDIS_URL: `redis://:hunter2-password@127.0.0.1:${port}`,
+    });
+    expect(run.code).toBe(3);
+    expect(run.stderr.trim()).toBe(
+      `cluster: could not start the fleet: the Redis at REDIS_URL (127.0.0.1:${port}) does not answer (ECONNREFUSED): start it, fix REDIS_URL, or unset REDIS_URL to use a throwaway redis-server`,
+    );
   });
 
   it('prints its options with --help', async () => {
