@@ -1,8 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startProcess } from '@auth/testing/process';
 import { expect } from 'vitest';
 
 /** The built program (the `bin` of the package). */
@@ -61,52 +62,12 @@ function startWatched(
   argv: readonly string[],
   env: Record<string, string>,
 ): RunningCli {
-  const child = spawn(command, argv, {
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  const output = { stdout: '', stderr: '' };
-  const watchers: {
-    stream: 'stdout' | 'stderr';
-    pattern: RegExp;
-    resolve: (match: RegExpMatchArray) => void;
-  }[] = [];
-  for (const stream of ['stdout', 'stderr'] as const) {
-    child[stream]!.setEncoding('utf8').on('data', (chunk: string) => {
-      output[stream] += chunk;
-      for (const watcher of watchers.filter((candidate) => candidate.stream === stream)) {
-        const match = output[stream].match(watcher.pattern);
-        if (match) {
-          watchers.splice(watchers.indexOf(watcher), 1);
-          watcher.resolve(match);
-        }
-      }
-    });
-  }
-  const result = new Promise<CliResult>((resolve, reject) => {
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, ...output }));
-  });
-  const waitFor = (stream: 'stdout' | 'stderr', pattern: RegExp) =>
-    new Promise<RegExpMatchArray>((resolve, reject) => {
-      const match = output[stream].match(pattern);
-      if (match) return resolve(match);
-      watchers.push({ stream, pattern, resolve });
-      result.then(
-        (ended) =>
-          reject(
-            new Error(
-              `auth-cli exited (${ended.code}) without printing ${pattern}: ${ended.stderr}${ended.stdout}`,
-            ),
-          ),
-        reject,
-      );
-    });
+  const running = startProcess(command, argv, { env: { PATH: process.env.PATH ?? '', ...env } });
   return {
-    child,
-    result,
-    waitForStderr: (pattern) => waitFor('stderr', pattern),
-    waitForStdout: (pattern) => waitFor('stdout', pattern),
+    child: running.child,
+    result: running.result,
+    waitForStderr: (pattern) => running.waitFor('stderr', pattern),
+    waitForStdout: (pattern) => running.waitFor('stdout', pattern),
   };
 }
 
