@@ -13,6 +13,12 @@ export interface RunProcessOptions {
   cwd?: string;
   /** The environment, whole. Default: this process's. */
   env?: NodeJS.ProcessEnv;
+  /**
+   * {@link startProcess} only: run in a process group of its own, so that
+   * `process.kill(-child.pid, 'SIGINT')` reaches the program and everything it started,
+   * as Ctrl-C in a terminal does. Default `false`.
+   */
+  detached?: boolean;
 }
 
 /**
@@ -86,6 +92,7 @@ export function startProcess(
     cwd: options.cwd,
     env: options.env ?? process.env,
     stdio: ['pipe', 'pipe', 'pipe'],
+    detached: options.detached === true,
   });
   const output = { stdout: '', stderr: '' };
   const watchers: {
