@@ -90,7 +90,7 @@ describe('the cluster app: one token for a fleet of processes sharing Redis', ()
     const run = await runApp(['--workers', 'many']);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('--workers must be a whole number from 1 to 64');
-    expect(run.stderr).toContain('Usage: node dist/main.js');
+    expect(run.stderr).toContain('Usage: pnpm cluster -- [options]');
     const unknown = await runApp(['--worker', '3']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("'--worker'");
