@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { OidcTestBed } from '@auth/testing/oidc';
 import { startProcess } from '@auth/testing/process';
 import { expect } from 'vitest';
 
@@ -105,4 +106,20 @@ export function expectNoSecrets(results: readonly CliResult[], secrets: readonly
       expect(result.stderr).not.toContain(secret);
     }
   }
+}
+
+/** `login --password` as `username` with the test bed's user client and scope `openid offline_access`. */
+export function passwordLoginArgs(bed: OidcTestBed, username: string): string[] {
+  return [
+    'login',
+    '--password',
+    '--issuer',
+    bed.issuer,
+    '--client-id',
+    bed.clients.user.clientId,
+    '--username',
+    username,
+    '--scope',
+    'openid offline_access',
+  ];
 }

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type CliResult,
   expectNoSecrets,
+  passwordLoginArgs,
   runCli,
   storedTokens,
   tempStateDir,
@@ -20,18 +21,7 @@ describe('auth-cli with the password grant, across processes', () => {
   const alice = { username: 'alice', password: 'alice-password-1' };
   const grantsSince = (count: number) => bed.tokenRequests.slice(count).map((r) => r.grantType);
 
-  const loginArgs = () => [
-    'login',
-    '--password',
-    '--issuer',
-    bed.issuer,
-    '--client-id',
-    bed.clients.user.clientId,
-    '--username',
-    alice.username,
-    '--scope',
-    'openid offline_access',
-  ];
+  const loginArgs = () => passwordLoginArgs(bed, alice.username);
   const revokeStoredRefreshToken = async () => {
     const tokens = (await storedTokens(state.dir))!;
     await revokeToken({

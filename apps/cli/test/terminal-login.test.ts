@@ -1,23 +1,12 @@
 import { type OidcTestBed, startOidcProvider } from '@auth/testing/oidc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, startCliOnTerminal, tempStateDir } from './cli-process.js';
+import { passwordLoginArgs, runCli, startCliOnTerminal, tempStateDir } from './cli-process.js';
 
 describe('auth-cli on a terminal (a real pseudo-terminal from util-linux script)', () => {
   let bed: OidcTestBed;
   let state: Awaited<ReturnType<typeof tempStateDir>>;
   let env: Record<string, string>;
-  const loginArgs = (username: string) => [
-    'login',
-    '--password',
-    '--issuer',
-    bed.issuer,
-    '--client-id',
-    bed.clients.user.clientId,
-    '--username',
-    username,
-    '--scope',
-    'openid offline_access',
-  ];
+  const loginArgs = (username: string) => passwordLoginArgs(bed, username);
 
   beforeAll(async () => {
     bed = await startOidcProvider();

@@ -1,9 +1,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type ProcessRun, runProcess } from '@auth/testing/process';
+import { freeLoopbackPort } from '@auth/testing/redis';
 import { describe, expect, it } from 'vitest';
 
 const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
@@ -16,15 +16,6 @@ interface Summary {
   requestsTotal: number;
   requestsServed: number;
   failures: number;
-}
-
-/** A loopback port with nobody listening: taken from the OS, then released. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /** Runs the built app as a child process. */
@@ -111,7 +102,8 @@ describe('the cluster app: one token for a fleet of processes sharing Redis', ()
   });
 
   it('exits 3 with a plain message, before starting any worker, when REDIS_URL does not answer', async () => {
-    const port = await closedPort();
+    // Nobody listens on a port the kernel just handed out and took back.
+    const port = await freeLoopbackPort();
     const run = await runApp(['--duration-ms', '0', '--requests', '1'], {
       ...process.env,
       REDIS_URL: `redis://:hunter2-password@127.0.0.1:${port}`,

@@ -37,6 +37,21 @@ async function signInAndConsent(
   return browser.submit(consent, { decision });
 }
 
+/** The device's side of the device flow, as the CLI does it: ask for a code, then poll. */
+function startDeviceLogin(issuer: string, scope: string) {
+  let shown: (prompt: DeviceUserCode) => void = () => {};
+  const userCode = new Promise<DeviceUserCode>((resolve) => {
+    shown = resolve;
+  });
+  const polling = deviceAuthorization({
+    issuer,
+    clientId: 'device-cli',
+    scope,
+    onUserCode: (prompt) => shown(prompt),
+  }).fetchToken();
+  return { userCode, polling };
+}
+
 /** The user's side of the device flow: the code page, the confirmation, sign-in and consent. */
 async function enterCodeSignInAndConsent(
   issuer: string,
@@ -86,46 +101,22 @@ describe('pnpm provider: the demo OpenID provider with HTML pages, as a process'
   });
 
   it('device flow: a polling client gets tokens once a user enters the code, signs in and allows on the HTML pages', async () => {
-    let shown: (prompt: DeviceUserCode) => void = () => {};
-    const userCode = new Promise<DeviceUserCode>((resolve) => {
-      shown = resolve;
-    });
-    const polling = deviceAuthorization({
-      issuer,
-      clientId: 'device-cli',
-      scope: 'openid offline_access',
-      onUserCode: (prompt) => shown(prompt),
-    }).fetchToken();
-    const { verificationUri, userCode: code } = await userCode;
-
-    const done = await enterCodeSignInAndConsent(
-      issuer,
-      { verificationUri, userCode: code },
-      'allow',
-    );
+    const device = startDeviceLogin(issuer, 'openid offline_access');
+    const done = await enterCodeSignInAndConsent(issuer, await device.userCode, 'allow');
     expect(done.html).toContain('<h1>Device connected</h1>');
 
-    const tokens = await polling;
+    const tokens = await device.polling;
     expect(tokens.refreshToken).toBeTruthy();
     expect(await subjectOf(issuer, tokens)).toBe('alice');
   });
 
   it('device flow: Deny on the consent page ends the polling with access_denied', async () => {
-    let shown: (prompt: DeviceUserCode) => void = () => {};
-    const userCode = new Promise<DeviceUserCode>((resolve) => {
-      shown = resolve;
-    });
-    const polling = deviceAuthorization({
-      issuer,
-      clientId: 'device-cli',
-      scope: 'openid',
-      onUserCode: (prompt) => shown(prompt),
-    }).fetchToken();
-    const outcome = polling.then(
+    const device = startDeviceLogin(issuer, 'openid');
+    const outcome = device.polling.then(
       () => 'tokens',
       (error: unknown) => error,
     );
-    await enterCodeSignInAndConsent(issuer, await userCode, 'deny');
+    await enterCodeSignInAndConsent(issuer, await device.userCode, 'deny');
     expect(await outcome).toMatchObject({ error: 'access_denied' });
   });
 
