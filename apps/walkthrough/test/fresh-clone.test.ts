@@ -93,5 +93,8 @@ describe('a fresh clone, as the READMEs walk it: pnpm install, then the root scr
     }
     const ended = await provider.result;
     expect(ended.stdout).toContain('Provider stopped.');
+    // The script execs the provider: no shell in between to die of the signal and make pnpm
+    // report a failed script.
+    expect(ended.stderr).not.toContain('ELIFECYCLE');
   });
 });
