@@ -48,6 +48,17 @@ describe('auth-cli on a terminal (a real pseudo-terminal from util-linux script)
     expect(await bed.inspectToken(token.stdout.trim())).toMatchObject({ accountId: 'bob' });
   });
 
+  it('an empty password at the prompt is a usage error (exit 2), asking the provider nothing', async () => {
+    const before = bed.tokenRequests.length;
+    const login = startCliOnTerminal(loginArgs('alice'), env);
+    await login.waitForStdout(/Password for alice: $/);
+    login.type('\r');
+    const result = await login.result;
+    expect(result.code).toBe(2);
+    expect(result.stdout).toContain('auth-cli login: no password was entered');
+    expect(bed.tokenRequests.length).toBe(before);
+  });
+
   it('Ctrl-C at the password prompt ends the login with exit 130, asking the provider nothing', async () => {
     const before = bed.tokenRequests.length;
     const login = startCliOnTerminal(loginArgs('alice'), env);

@@ -87,8 +87,14 @@ ${SETTINGS_HELP}`,
       grant,
     };
     if (values['password-stdin']) settings.password = await readPassword(io);
-    else if (grant === 'password' && !settings.password && settings.username)
-      settings.password = await askHidden(`Password for ${settings.username}: `, 'password', io);
+    else if (grant === 'password' && !settings.password && settings.username) {
+      if (!io.readHidden) throw new CliError(NO_PASSWORD, EXIT_CODES.usage);
+      settings.password = await askHidden(
+        io.readHidden,
+        `Password for ${settings.username}: `,
+        'password',
+      );
+    }
     let provider = buildProvider(settings, { onUserCode: (prompt) => showUserCode(prompt, io) });
     let tokens: TokenSet;
     try {
@@ -96,7 +102,7 @@ ${SETTINGS_HELP}`,
     } catch (error) {
       // A second factor the user did not give: ask for it on a terminal, once.
       if (!(io.readHidden && !settings.totp && isMfaRequired(error))) throw error;
-      settings.totp = await askHidden('One-time code: ', 'one-time code', io);
+      settings.totp = await askHidden(io.readHidden, 'One-time code: ', 'one-time code');
       provider = buildProvider(settings);
       tokens = await provider.fetchToken({ signal: io.signal });
     }
@@ -159,21 +165,18 @@ async function readPassword(io: CliIo): Promise<string> {
   return password;
 }
 
-/**
- * Asks for a secret on the terminal; without one, says where else it can come from.
- */
-async function askHidden(question: string, what: string, io: CliIo): Promise<string> {
-  if (!io.readHidden) {
-    throw new CliError(
-      what === 'password'
-        ? 'the password grant needs a password: set AUTH_PASSWORD, put "password" in the config file, or pipe it with --password-stdin (on a terminal, auth-cli asks for it)'
-        : `no ${what} was given`,
-      EXIT_CODES.usage,
-    );
-  }
+const NO_PASSWORD =
+  'the password grant needs a password: set AUTH_PASSWORD, put "password" in the config file, or pipe it with --password-stdin (on a terminal, auth-cli asks for it)';
+
+/** Asks for a secret on the terminal; an empty answer (or Ctrl-D) is a usage error. */
+async function askHidden(
+  readHidden: NonNullable<CliIo['readHidden']>,
+  question: string,
+  what: string,
+): Promise<string> {
   let answer: string;
   try {
-    answer = await io.readHidden(question);
+    answer = await readHidden(question);
   } catch (error) {
     if (error instanceof PromptCancelledError && error.key === 'end') answer = '';
     else throw error;
