@@ -3,7 +3,9 @@ import { PromptCancelledError, readHiddenLine } from './prompt/hidden-input.js';
 import { runCli } from './run-cli.js';
 
 const interrupt = new AbortController();
-process.once('SIGINT', () => interrupt.abort(new Error('interrupted')));
+// `on`, not `once`: under `pnpm cli`, one Ctrl-C can arrive twice (from the terminal, and
+// forwarded by pnpm); aborting again does nothing.
+process.on('SIGINT', () => interrupt.abort(new Error('interrupted')));
 
 /** Raw mode turns Ctrl-C into a key: treat it as the signal it would have been. */
 async function readHidden(question: string): Promise<string> {

@@ -18,10 +18,15 @@ if (given.includes('--help') || given.includes('-h')) {
 } else {
   const bed = await startOidcProvider();
   for (const line of instructions(bed)) console.log(line);
+  // Ctrl-C can arrive twice (from the terminal, and forwarded by pnpm): stop once, and never
+  // let a second signal kill the process mid-close.
+  let stopping = false;
   const stop = async () => {
+    if (stopping) return;
+    stopping = true;
     await bed.close();
     console.log('Provider stopped.');
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
 }

@@ -137,7 +137,8 @@ describe('pnpm provider: the demo OpenID provider with HTML pages, as a process'
     expect(await subjectOf(issuer, tokens)).toBe('alice');
   });
 
-  it('stops on Ctrl-C (SIGINT) with exit code 0', async () => {
+  it('stops on Ctrl-C (SIGINT) with exit code 0, also when the signal comes twice (the terminal, and pnpm forwarding it)', async () => {
+    provider.child.kill('SIGINT');
     provider.child.kill('SIGINT');
     const ended = await provider.result;
     expect(ended.code).toBe(0);
