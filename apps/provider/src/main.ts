@@ -26,6 +26,9 @@ if (given.includes('--help') || given.includes('-h')) {
     stopping = true;
     await bed.close();
     console.log('Provider stopped.');
+    // Exit now: on a natural exit Node puts the default SIGINT action back while it tears
+    // down, and a late second Ctrl-C would then kill the process (and pnpm report a failure).
+    process.exit(0);
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

@@ -141,7 +141,7 @@ describe('pnpm provider: the demo OpenID provider with HTML pages, as a process'
     provider.child.kill('SIGINT');
     provider.child.kill('SIGINT');
     const ended = await provider.result;
-    expect(ended.code).toBe(0);
+    expect(ended.code, `${ended.stdout.slice(-200)}\n${ended.stderr}`).toBe(0);
     expect(ended.stdout).toContain('Provider stopped.');
   });
 });
