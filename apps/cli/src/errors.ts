@@ -118,6 +118,11 @@ function describeOAuthError(error: OAuthError): { message: string; exitCode: Exi
         message: `the provider rejected the credentials: invalid_grant${detail}`,
         exitCode: EXIT_CODES.rejected,
       };
+    case 'mfa_required':
+      return {
+        message: `this account needs a one-time code: log in again with --totp <code> (or AUTH_TOTP)${detail}`,
+        exitCode: EXIT_CODES.rejected,
+      };
     case 'invalid_client':
     case 'unauthorized_client':
       return {

@@ -33,7 +33,8 @@ expired (run \`auth-cli login\`), 130 interrupted.`;
  * ```
  */
 export async function runCli(argv: string[], io: CliIo): Promise<ExitCode> {
-  const [name, ...rest] = argv;
+  // `pnpm cli -- <args>` passes the `--` on.
+  const [name, ...rest] = argv[0] === '--' ? argv.slice(1) : argv;
   if (name === undefined) {
     io.err(HELP);
     return EXIT_CODES.usage;

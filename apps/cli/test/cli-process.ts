@@ -1,8 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { OidcTestBed } from '@auth/testing/oidc';
+import { startProcess } from '@auth/testing/process';
 import { expect } from 'vitest';
 
 /** The built program (the `bin` of the package). */
@@ -20,6 +22,8 @@ export interface RunningCli {
   child: ChildProcess;
   /** Resolves with the first match of `pattern` in standard error. */
   waitForStderr(pattern: RegExp): Promise<RegExpMatchArray>;
+  /** Resolves with the first match of `pattern` in standard output. */
+  waitForStdout(pattern: RegExp): Promise<RegExpMatchArray>;
   /** Resolves when the process exits. */
   result: Promise<CliResult>;
 }
@@ -33,49 +37,38 @@ export function startCli(
   env: Record<string, string>,
   stdin?: string,
 ): RunningCli {
-  const child = spawn(process.execPath, [CLI_PATH, ...args], {
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  const watchers: { pattern: RegExp; resolve: (match: RegExpMatchArray) => void }[] = [];
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-    stdout += chunk;
-  });
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr += chunk;
-    for (const watcher of [...watchers]) {
-      const match = stderr.match(watcher.pattern);
-      if (match) {
-        watchers.splice(watchers.indexOf(watcher), 1);
-        watcher.resolve(match);
-      }
-    }
-  });
-  child.stdin!.end(stdin ?? '');
-  const result = new Promise<CliResult>((resolve, reject) => {
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  const running = startWatched(process.execPath, [CLI_PATH, ...args], env);
+  running.child.stdin!.end(stdin ?? '');
+  return running;
+}
+
+/**
+ * Starts `auth-cli` on a real pseudo-terminal (util-linux `script`): its standard input is
+ * a TTY, and everything it writes arrives on `waitForStdout`. Type with `type()`.
+ */
+export function startCliOnTerminal(
+  args: readonly string[],
+  env: Record<string, string>,
+): RunningCli & { type(keys: string): void } {
+  const quote = (word: string) => `'${word.replaceAll("'", `'\\''`)}'`;
+  const command = [process.execPath, CLI_PATH, ...args].map(quote).join(' ');
+  const running = startWatched('script', ['-qec', command, '/dev/null'], env);
+  // Standard input stays open until the end: `script` ends the session at its EOF.
+  running.result.finally(() => running.child.stdin!.end()).catch(() => {});
+  return { ...running, type: (keys) => running.child.stdin!.write(keys) };
+}
+
+function startWatched(
+  command: string,
+  argv: readonly string[],
+  env: Record<string, string>,
+): RunningCli {
+  const running = startProcess(command, argv, { env: { PATH: process.env.PATH ?? '', ...env } });
   return {
-    child,
-    result,
-    waitForStderr: (pattern) =>
-      new Promise((resolve, reject) => {
-        const match = stderr.match(pattern);
-        if (match) return resolve(match);
-        watchers.push({ pattern, resolve });
-        result.then(
-          (ended) =>
-            reject(
-              new Error(
-                `auth-cli exited (${ended.code}) without printing ${pattern}: ${ended.stderr}`,
-              ),
-            ),
-          reject,
-        );
-      }),
+    child: running.child,
+    result: running.result,
+    waitForStderr: (pattern) => running.waitFor('stderr', pattern),
+    waitForStdout: (pattern) => running.waitFor('stdout', pattern),
   };
 }
 
@@ -113,4 +106,20 @@ export function expectNoSecrets(results: readonly CliResult[], secrets: readonly
       expect(result.stderr).not.toContain(secret);
     }
   }
+}
+
+/** `login --password` as `username` with the test bed's user client and scope `openid offline_access`. */
+export function passwordLoginArgs(bed: OidcTestBed, username: string): string[] {
+  return [
+    'login',
+    '--password',
+    '--issuer',
+    bed.issuer,
+    '--client-id',
+    bed.clients.user.clientId,
+    '--username',
+    username,
+    '--scope',
+    'openid offline_access',
+  ];
 }

@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type OidcTestBed, startOidcProvider } from '@auth/testing/oidc';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -55,15 +55,39 @@ describe('auth-cli with client credentials and a config file', () => {
     expectNoSecrets([login, status, logout], [clientSecret, first.stdout.trim(), token]);
   });
 
-  it('reads the config file named by AUTH_CLI_CONFIG; without the secret later, token names the missing setting before asking the provider (exit 2)', async () => {
+  it('reads the config file named by AUTH_CLI_CONFIG and remembers the client secret (0600 file): token --refresh, status and logout then need no settings', async () => {
     const { clientId, clientSecret } = bed.clients.basic;
     const login = await runCli(['login', '--client-credentials', '--issuer', bed.issuer], {
       ...env,
       AUTH_CLI_CONFIG: await writeConfig({ clientId, clientSecret }),
     });
     expect(login.code, login.stderr).toBe(0);
+    const saved = join(state.dir, 'login.json');
+    expect((await stat(saved)).mode & 0o777).toBe(0o600);
+
+    const before = bed.tokenRequests.length;
+    const refreshed = await runCli(['token', '--refresh'], env);
+    expect(refreshed.code, refreshed.stderr).toBe(0);
+    expect(grantsSince(before)).toEqual(['client_credentials']);
+    const token = refreshed.stdout.trim();
+    expect(await readFile(saved, 'utf8')).not.toContain(token);
+
+    const status = await runCli(['status'], env);
+    expect(status.code, status.stderr).toBe(0);
+    expect(status.stdout).toContain('clientSecret: set');
+    const logout = await runCli(['logout'], env);
+    expect(logout.code, logout.stderr).toBe(0);
+    expect(logout.stdout).toContain('revoked the access token');
+    expect(await bed.inspectToken(token)).toBeUndefined();
+    expectNoSecrets([login, status, logout], [clientSecret]);
+  });
+
+  it('names a missing setting before asking the provider (exit 2)', async () => {
     const requestsBefore = bed.tokenRequests.length;
-    const missing = await runCli(['token', '--refresh'], env);
+    const missing = await runCli(
+      ['login', '--client-credentials', '--issuer', bed.issuer, '--client-id', 'svc'],
+      env,
+    );
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('needs clientSecret');
     expect(bed.tokenRequests.length).toBe(requestsBefore);

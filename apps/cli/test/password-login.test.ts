@@ -1,9 +1,12 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { revokeToken } from '@auth/oauth';
 import { type OidcTestBed, startOidcProvider } from '@auth/testing/oidc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type CliResult,
   expectNoSecrets,
+  passwordLoginArgs,
   runCli,
   storedTokens,
   tempStateDir,
@@ -18,18 +21,7 @@ describe('auth-cli with the password grant, across processes', () => {
   const alice = { username: 'alice', password: 'alice-password-1' };
   const grantsSince = (count: number) => bed.tokenRequests.slice(count).map((r) => r.grantType);
 
-  const loginArgs = () => [
-    'login',
-    '--password',
-    '--issuer',
-    bed.issuer,
-    '--client-id',
-    bed.clients.user.clientId,
-    '--username',
-    alice.username,
-    '--scope',
-    'openid offline_access',
-  ];
+  const loginArgs = () => passwordLoginArgs(bed, alice.username);
   const revokeStoredRefreshToken = async () => {
     const tokens = (await storedTokens(state.dir))!;
     await revokeToken({
@@ -60,6 +52,9 @@ describe('auth-cli with the password grant, across processes', () => {
     outputs.push(login);
     expect(login.code, login.stderr).toBe(0);
     expect(login.stdout).toContain('Logged in with the password grant as alice');
+    const saved = await readFile(join(state.dir, 'login.json'), 'utf8');
+    expect(saved).not.toContain(alice.password);
+    expect(saved).toContain(bed.clients.user.clientSecret);
 
     const before = bed.tokenRequests.length;
     const token = await runCli(['token'], env);
@@ -97,6 +92,10 @@ describe('auth-cli with the password grant, across processes', () => {
     expect(expired.stderr).toContain('run `auth-cli login`');
     expect(await storedTokens(state.dir)).toBeUndefined();
 
+    const status = await runCli(['status'], env);
+    expect(status.code).toBe(5);
+    expect(status.stdout).toBe('Not logged in: the login has expired. Run `auth-cli login`.\n');
+
     const again = await runCli(['token'], env);
     outputs.push(again);
     expect(again.code).toBe(5);
@@ -122,6 +121,17 @@ describe('auth-cli with the password grant, across processes', () => {
     expect((await storedTokens(state.dir))!.accessToken).toBe(kept.accessToken);
   });
 
+  it('without a password and without a terminal, says where the password can come from (exit 2), asking the provider nothing', async () => {
+    const before = bed.tokenRequests.length;
+    const result = await runCli(loginArgs(), env);
+    outputs.push(result);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('the password grant needs a password');
+    expect(result.stderr).toContain('AUTH_PASSWORD');
+    expect(result.stderr).toContain('--password-stdin');
+    expect(bed.tokenRequests.length).toBe(before);
+  });
+
   it('--password-stdin reads the password from standard input', async () => {
     const login = await runCli([...loginArgs(), '--password-stdin'], env, `${alice.password}\n`);
     outputs.push(login);
@@ -134,7 +144,10 @@ describe('auth-cli with the password grant, across processes', () => {
     const withoutCode = await runCli(args, { ...env, AUTH_PASSWORD: 'bob-password-2' });
     outputs.push(withoutCode);
     expect(withoutCode.code).toBe(4);
-    expect(withoutCode.stderr).toContain('invalid_grant');
+    expect(withoutCode.stderr).toContain(
+      'this account needs a one-time code: log in again with --totp <code>',
+    );
+    expect(withoutCode.stderr).not.toContain('grant request is invalid');
 
     const login = await runCli([...args, '--totp', bed.totp('bob')], {
       ...env,

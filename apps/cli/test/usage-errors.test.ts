@@ -35,6 +35,13 @@ describe('auth-cli usage, help and failures before any login', () => {
     }
   });
 
+  it('skips the `--` that `pnpm cli -- <args>` passes on', async () => {
+    const help = await runCli(['--', '--help'], env);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toBe((await runCli(['--help'], env)).stdout);
+    expect((await runCli(['--', 'status', '--json'], env)).stdout).toContain('"loggedIn":false');
+  });
+
   it('exits 2 for no command, an unknown command, an unknown flag, a missing flag value or two grants', async () => {
     const none = await runCli([], env);
     expect(none.code).toBe(2);
@@ -98,7 +105,7 @@ describe('auth-cli usage, help and failures before any login', () => {
     expect(token.stderr).toContain('not logged in: run `auth-cli login`');
     const status = await runCli(['status'], env);
     expect(status.code).toBe(5);
-    expect(status.stdout).toContain('Not logged in');
+    expect(status.stdout).toBe('Not logged in. Run `auth-cli login`.\n');
     const logout = await runCli(['logout'], env);
     expect(logout.code).toBe(0);
     expect(logout.stdout).toContain('Not logged in');

@@ -22,19 +22,19 @@ export class UsageError extends Error {
 }
 
 /**
- * The usage text of `node dist/main.js`.
+ * The usage text of the cluster app (`pnpm cluster`, or `node apps/cluster/dist/main.js`).
  *
  * @example
  * ```ts
  * console.log(USAGE);
  * ```
  */
-export const USAGE = `Usage: node dist/main.js [options]
+export const USAGE = `Usage: pnpm cluster -- [options]   (or: node apps/cluster/dist/main.js [options])
 
 Starts a token server, a protected API and N worker processes on 127.0.0.1. Every
 worker calls the API through createAuthFetch with a TokenManager over one shared
 RedisTokenStore; the program prints how many token requests the whole fleet made.
-Uses REDIS_URL, else starts a throwaway redis-server from PATH.
+Needs Redis: REDIS_URL, else a throwaway redis-server it starts from PATH.
 
   --workers <n>            worker processes (1-64, default 4)
   --requests <m>           API requests per worker (1-10000, default 40)
@@ -72,7 +72,8 @@ export function parseFleetOptions(args: string[]): FleetOptions | 'help' {
   let values: Record<string, string | boolean | undefined>;
   try {
     values = parseArgs({
-      args,
+      // `pnpm cluster -- <args>` passes the `--` on.
+      args: args[0] === '--' ? args.slice(1) : args,
       strict: true,
       allowPositionals: false,
       options: {

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { bearerTokenCheck, startProtectedApi, startTokenServer } from '@auth/testing/http';
-import { startRedis, type TestRedis } from '@auth/testing/redis';
+import type { TestRedis } from '@auth/testing/redis';
 import type { FleetOptions } from './fleet-options.js';
+import { openFleetRedis } from './fleet-redis.js';
 import type { WorkerReport } from './messages.js';
 import { forkWorker, type WorkerProcess } from './worker-process.js';
 
@@ -47,7 +48,7 @@ const RUN_GRACE_MS = 60_000;
  * @param options - See {@link FleetOptions}.
  * @param env - Where `REDIS_URL` is read.
  * @returns The counts.
- * @throws {FleetSetupError} No Redis, or a worker that did not get ready.
+ * @throws {FleetSetupError} No Redis (none on PATH, or REDIS_URL does not answer), or a worker that did not get ready.
  * @example
  * ```ts
  * const result = await runFleet(parseFleetOptions([]) as FleetOptions, process.env);
@@ -60,7 +61,7 @@ export async function runFleet(
 ): Promise<FleetResult> {
   let redis: TestRedis;
   try {
-    redis = await startRedis({}, env);
+    redis = await openFleetRedis(env);
   } catch (error) {
     throw new FleetSetupError((error as Error).message, { cause: error });
   }

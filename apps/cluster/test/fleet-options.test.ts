@@ -19,6 +19,11 @@ describe('fleet options', () => {
       expect(() => parseFleetOptions(args)).toThrow(UsageError);
   });
 
+  it('skips the `--` that `pnpm cluster -- <args>` passes on', () => {
+    expect(parseFleetOptions(['--', '--workers', '2'])).toMatchObject({ workers: 2 });
+    expect(parseFleetOptions(['--', '--help'])).toBe('help');
+  });
+
   it('expects one token request per renewal period of the shared token', () => {
     const defaults = parseFleetOptions([]) as Exclude<ReturnType<typeof parseFleetOptions>, 'help'>;
     expect(expectedTokenRequests(defaults)).toEqual({ min: 2, max: 2 });

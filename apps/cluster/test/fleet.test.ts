@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type ProcessRun, runProcess } from '@auth/testing/process';
+import { freeLoopbackPort } from '@auth/testing/redis';
 import { describe, expect, it } from 'vitest';
 
 const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
@@ -80,7 +81,7 @@ describe('the cluster app: one token for a fleet of processes sharing Redis', ()
     const run = await runApp(['--workers', 'many']);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('--workers must be a whole number from 1 to 64');
-    expect(run.stderr).toContain('Usage: node dist/main.js');
+    expect(run.stderr).toContain('Usage: pnpm cluster -- [options]');
     const unknown = await runApp(['--worker', '3']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("'--worker'");
@@ -92,10 +93,25 @@ describe('the cluster app: one token for a fleet of processes sharing Redis', ()
       const run = await runApp(['--duration-ms', '0', '--requests', '1'], { PATH: emptyPath });
       expect(run.code).toBe(3);
       expect(run.stderr).toContain('could not start the fleet: redis-server was not found on PATH');
-      expect(run.stderr).toContain('REDIS_URL');
+      expect(run.stderr).toContain('REDIS_URL is not set');
+      expect(run.stderr).toContain('Install Redis');
+      expect(run.stderr).not.toContain('tests');
     } finally {
       await rm(emptyPath, { recursive: true, force: true });
     }
+  });
+
+  it('exits 3 with a plain message, before starting any worker, when REDIS_URL does not answer', async () => {
+    // Nobody listens on a port the kernel just handed out and took back.
+    const port = await freeLoopbackPort();
+    const run = await runApp(['--duration-ms', '0', '--requests', '1'], {
+      ...process.env,
+      REDIS_URL: `redis://:hunter2-password@127.0.0.1:${port}`,
+    });
+    expect(run.code).toBe(3);
+    expect(run.stderr.trim()).toBe(
+      `cluster: could not start the fleet: the Redis at REDIS_URL (127.0.0.1:${port}) does not answer (ECONNREFUSED): start it, fix REDIS_URL, or unset REDIS_URL to use a throwaway redis-server`,
+    );
   });
 
   it('prints its options with --help', async () => {

@@ -44,6 +44,12 @@ describe('the demo, run as a real process', () => {
     expect(output).toMatch(
       /100 × 200 OK, 1 token request \(token [0-9a-f]{12}, expires in 60 min\)/,
     );
+    expect(output).toContain(
+      'expirySkewMs 1000: a token counts as expired 1 s before its expiry time',
+    );
+    expect(output).toContain(
+      'refreshAheadMs 2000: in the 2 s before that, the next call still gets the current token and a new one is fetched in the background',
+    );
     expect(output).toMatch(/new token [0-9a-f]{12} in the background, while calls went on/);
     expect(output).toMatch(
       /0 failed, \d+ token requests \(1 waited for\);.*after the first, none waited for a token request/,

@@ -10,6 +10,7 @@ export {
   startRedisCluster,
   type TestRedisCluster,
 } from './redis/redis-cluster.js';
+export { freeLoopbackPort, RedisStartError } from './redis/redis-process.js';
 export {
   type RedisServerOptions,
   startRedis,

@@ -12,6 +12,11 @@ export interface CliIo {
   err(line: string): void;
   /** Reads all of standard input (for `--password-stdin`). */
   readStdin(): Promise<string>;
+  /**
+   * Asks on the terminal and reads a line without echoing it; absent when standard input
+   * is not a terminal (then nobody can be asked).
+   */
+  readHidden?(question: string): Promise<string>;
   /** The clock (epoch ms). */
   now(): number;
   /** Aborted on Ctrl-C. */

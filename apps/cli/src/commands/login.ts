@@ -1,9 +1,16 @@
+import { AuthenticationError, OAuthError, type TokenSet } from '@auth/core';
 import type { DeviceUserCode } from '@auth/oauth';
 import { CliError, EXIT_CODES } from '../errors.js';
 import { expiryPhrase, formatDuration } from '../format.js';
+import { PromptCancelledError } from '../prompt/hidden-input.js';
 import { buildProvider } from '../settings/build-provider.js';
 import { resolveSettings } from '../settings/resolve-settings.js';
-import { pickSettings, type Settings, settingsFromFlags } from '../settings/setting-specs.js';
+import {
+  pickSettings,
+  rememberedByLogin,
+  type Settings,
+  settingsFromFlags,
+} from '../settings/setting-specs.js';
 import {
   LOGIN_GRANTS,
   type LoginGrant,
@@ -29,8 +36,8 @@ const GRANT_LABELS: Record<LoginGrant, string> = {
 
 /**
  * `auth-cli login`: signs in (device code by default, `--password`, or
- * `--client-credentials`), keeps the tokens in the token file and saves the non-secret
- * settings, so later commands need no flags.
+ * `--client-credentials`), keeps the tokens in the token file and saves the settings
+ * (the client secret included, but not the password), so later commands need no flags.
  *
  * @example
  * ```ts
@@ -47,13 +54,17 @@ Signs in and keeps the tokens, so that \`auth-cli token\` works in later runs.
   --device               the device authorization grant (RFC 8628), the default: prints a
                          URL and a code to enter there, then waits for the approval
   --password             the password grant: --username, and the password from
-                         AUTH_PASSWORD, the config file or --password-stdin; --totp <code>
-                         when the account has a second factor
+                         AUTH_PASSWORD, the config file or --password-stdin, else asked
+                         on the terminal (not echoed); --totp <code> when the account
+                         has a second factor (asked on the terminal when the provider
+                         says one is needed)
   --password-stdin       read the password from standard input
   --client-credentials   the client credentials grant (needs AUTH_CLIENT_SECRET or a key)
 
 Without one of them: AUTH_GRANT / "grant" in the config file, else the previous login's
-grant, else --device. A new login replaces the previous one.
+grant, else --device. A new login replaces the previous one. The login remembers its
+settings, the client secret included (in a file only you can read), so later commands
+need none; never the password or one-time code.
 
 ${SETTINGS_HELP}`,
   async run(args, io) {
@@ -76,8 +87,25 @@ ${SETTINGS_HELP}`,
       grant,
     };
     if (values['password-stdin']) settings.password = await readPassword(io);
-    const provider = buildProvider(settings, { onUserCode: (prompt) => showUserCode(prompt, io) });
-    const tokens = await provider.fetchToken({ signal: io.signal });
+    else if (grant === 'password' && !settings.password && settings.username) {
+      if (!io.readHidden) throw new CliError(NO_PASSWORD, EXIT_CODES.usage);
+      settings.password = await askHidden(
+        io.readHidden,
+        `Password for ${settings.username}: `,
+        'password',
+      );
+    }
+    let provider = buildProvider(settings, { onUserCode: (prompt) => showUserCode(prompt, io) });
+    let tokens: TokenSet;
+    try {
+      tokens = await provider.fetchToken({ signal: io.signal });
+    } catch (error) {
+      // A second factor the user did not give: ask for it on a terminal, once.
+      if (!(io.readHidden && !settings.totp && isMfaRequired(error))) throw error;
+      settings.totp = await askHidden(io.readHidden, 'One-time code: ', 'one-time code');
+      provider = buildProvider(settings);
+      tokens = await provider.fetchToken({ signal: io.signal });
+    }
 
     const store = openTokenStore(paths, (line) => io.err(`auth-cli: warning: ${line}`));
     if (previous && previous.key !== provider.cacheKey) await store.delete(previous.key);
@@ -86,7 +114,7 @@ ${SETTINGS_HELP}`,
       version: 1,
       grant,
       key: provider.cacheKey,
-      settings: pickSettings(settings, (spec) => !spec.secret),
+      settings: pickSettings(settings, rememberedByLogin),
       loggedInAt: io.now(),
     });
     io.out(
@@ -135,6 +163,31 @@ async function readPassword(io: CliIo): Promise<string> {
   if (password === '')
     throw new CliError('--password-stdin read an empty password', EXIT_CODES.usage);
   return password;
+}
+
+const NO_PASSWORD =
+  'the password grant needs a password: set AUTH_PASSWORD, put "password" in the config file, or pipe it with --password-stdin (on a terminal, auth-cli asks for it)';
+
+/** Asks for a secret on the terminal; an empty answer (or Ctrl-D) is a usage error. */
+async function askHidden(
+  readHidden: NonNullable<CliIo['readHidden']>,
+  question: string,
+  what: string,
+): Promise<string> {
+  let answer: string;
+  try {
+    answer = await readHidden(question);
+  } catch (error) {
+    if (error instanceof PromptCancelledError && error.key === 'end') answer = '';
+    else throw error;
+  }
+  if (answer === '') throw new CliError(`no ${what} was entered`, EXIT_CODES.usage);
+  return answer;
+}
+
+function isMfaRequired(error: unknown): boolean {
+  const cause = AuthenticationError.isInstance(error) ? error.cause : error;
+  return OAuthError.isInstance(cause) && cause.error === 'mfa_required';
 }
 
 function showUserCode(prompt: DeviceUserCode, io: CliIo): void {

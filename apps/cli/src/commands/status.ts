@@ -35,9 +35,10 @@ ${SETTINGS_HELP}`,
     const now = io.now();
     if (!session?.stored) {
       const tokenFile = pathsOf(values, io).tokenFile;
-      const reason = session ? 'the login has expired' : 'not logged in';
+      const reason = session ? 'the login has expired' : 'no saved login';
       if (values.json) io.out(JSON.stringify({ loggedIn: false, reason, tokenFile }));
-      else io.out(`Not logged in (${reason}). Run \`auth-cli login\`.`);
+      else
+        io.out(`Not logged in${session ? ': the login has expired' : ''}. Run \`auth-cli login\`.`);
       return EXIT_CODES.loginRequired;
     }
     const { record, stored, paths } = session;

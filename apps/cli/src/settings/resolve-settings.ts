@@ -10,7 +10,7 @@ export interface SettingSources {
   env: Readonly<Record<string, string | undefined>>;
   /** A JSON config file (`--config` or `AUTH_CLI_CONFIG`); third. */
   configPath: string | undefined;
-  /** The non-secret settings saved by the last `login`; last. */
+  /** The settings saved by the last `login` (the client secret included, not the password); last. */
   saved?: Settings;
 }
 

@@ -31,7 +31,10 @@ export interface SettingSpec {
   variable: string;
   /** The command-line flag, without `--`. Secrets have none (flags show in `ps`), except the one-time `totp`. */
   flag?: string;
-  /** A secret: never saved with the login, never printed. */
+  /**
+   * A secret: never printed. The login remembers the client's own secrets (client secret,
+   * private key) in its 0600 file, as gcloud and az do; never the password or one-time code.
+   */
   secret: boolean;
   /** Part of reaching the provider and authenticating the client: used again to refresh and revoke. */
   client: boolean;
@@ -133,6 +136,21 @@ export function settingsFromEnv(env: Readonly<Record<string, string | undefined>
     if (value !== undefined && value !== '') settings[spec.name] = value;
   }
   return settings;
+}
+
+/**
+ * Whether `login` remembers a setting for later commands: everything but the user's
+ * password and one-time code.
+ *
+ * @param spec - The setting.
+ * @returns `true` to save it with the login.
+ * @example
+ * ```ts
+ * const saved = pickSettings(settings, rememberedByLogin);
+ * ```
+ */
+export function rememberedByLogin(spec: SettingSpec): boolean {
+  return spec.client || !spec.secret;
 }
 
 /**

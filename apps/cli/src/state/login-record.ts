@@ -13,14 +13,14 @@ export const LOGIN_GRANTS: readonly LoginGrant[] = [
   'client_credentials',
 ];
 
-/** What `login` saves next to the tokens: never a secret. */
+/** What `login` saves next to the tokens (mode 0600): no token, password or one-time code. */
 export interface LoginRecord {
   version: 1;
   /** The grant the login used. */
   grant: LoginGrant;
   /** The token store key the tokens are kept under (the provider's `cacheKey`). */
   key: string;
-  /** The non-secret settings of the login (issuer, client id, scope, username, …). */
+  /** The settings of the login (issuer, client id and secret, scope, username, …) but the password and one-time code. */
   settings: Settings;
   /** When the login happened (epoch ms). */
   loggedInAt: number;
@@ -72,7 +72,7 @@ export async function readLoginRecord(path: string): Promise<LoginRecord | undef
  * folder.
  *
  * @param path - The login file.
- * @param record - What to save (no secrets).
+ * @param record - What to save (the client's secret at most: no token, no password).
  * @returns When it is on disk.
  * @throws {Error} The file system refused.
  * @example

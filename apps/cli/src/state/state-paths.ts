@@ -10,7 +10,7 @@ export interface StatePaths {
   dir: string;
   /** The `FileTokenStore` file: the tokens. */
   tokenFile: string;
-  /** The saved login: grant, store key and non-secret settings. */
+  /** The saved login (mode 0600): grant, store key and settings, the client secret included. */
   loginFile: string;
 }
 

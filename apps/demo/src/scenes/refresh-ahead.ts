@@ -7,13 +7,21 @@ import type { SceneContext, SceneOutcome } from './scene.js';
 const LIFETIME_SECONDS = 4;
 const RUN_MS = 6_000;
 const INTERVAL_MS = 200;
+const EXPIRY_SKEW_MS = 1000;
+const REFRESH_AHEAD_MS = 2000;
 
 /** Scene 2: a short-lived token renewed in the background while calls keep flowing. */
 export async function refreshAhead(context: SceneContext): Promise<SceneOutcome> {
   const { env, narrator } = context;
   narrator.scene(
     'Refresh ahead across a short token lifetime',
-    `tokens live ${LIFETIME_SECONDS} s; a call every ${INTERVAL_MS} ms for ${RUN_MS / 1000} s (expirySkewMs 1 000, refreshAheadMs 2 000)`,
+    `tokens live ${LIFETIME_SECONDS} s; a call every ${INTERVAL_MS} ms for ${RUN_MS / 1000} s`,
+  );
+  narrator.say(
+    `expirySkewMs ${EXPIRY_SKEW_MS}: a token counts as expired ${EXPIRY_SKEW_MS / 1000} s before its expiry time (clock drift, time on the wire);`,
+  );
+  narrator.say(
+    `refreshAheadMs ${REFRESH_AHEAD_MS}: in the ${REFRESH_AHEAD_MS / 1000} s before that, the next call still gets the current token and a new one is fetched in the background.`,
   );
   env.provider.setAccessTokenTtlSeconds(LIFETIME_SECONDS);
   const { clientId, clientSecret } = env.provider.clients.post;
@@ -26,8 +34,8 @@ export async function refreshAhead(context: SceneContext): Promise<SceneOutcome>
       clientSecret,
       authMethod: 'client_secret_post',
     }),
-    expirySkewMs: 1_000,
-    refreshAheadMs: 2_000,
+    expirySkewMs: EXPIRY_SKEW_MS,
+    refreshAheadMs: REFRESH_AHEAD_MS,
     onEvent(event) {
       if (event.type === 'token-fetched' || event.type === 'token-refreshed') {
         tokenRequests += 1;

@@ -32,7 +32,7 @@ describe('passwordGrant', () => {
     expect(tokens.refreshToken).toBeDefined();
   });
 
-  it('sends totp for a user with a second factor, and fails with invalid_grant without it', async () => {
+  it('sends totp for a user with a second factor, and fails with mfa_required (HTTP 403) without it', async () => {
     const bob = { username: 'bob', password: 'bob-password-2' };
     const tokens = await passwordGrant({
       ...userClient(),
@@ -45,7 +45,7 @@ describe('passwordGrant', () => {
     const error = await caught(() =>
       passwordGrant({ ...userClient(), ...bob, scope }).fetchToken(),
     );
-    expect(error).toMatchObject({ error: 'invalid_grant', status: 400 });
+    expect(error).toMatchObject({ error: 'mfa_required', status: 403 });
   });
 
   it('in TokenManager: caches, refreshes with the refresh token, re-authenticates after invalid_grant', async () => {

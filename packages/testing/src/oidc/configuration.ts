@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Configuration } from 'oidc-provider';
 import type { TestKeys } from './clients.js';
 import { mapAdapterFactory } from './memory-adapter.js';
+import { DEVICE_FLOW_PAGES, renderErrorPage } from './pages.js';
 import type { TestUser } from './users.js';
 
 /** Lifetimes (seconds) the test bed reads on every issue, so tests can change them live. */
@@ -18,7 +19,8 @@ export const TEST_SCOPES = ['openid', 'offline_access', 'profile', 'api:read', '
 
 /**
  * The oidc-provider configuration of the test bed: client credentials, device flow,
- * revocation, introspection, resource indicators and DPoP (RFC 9449, with server nonces
+ * HTML pages for the device flow and errors, revocation, introspection, resource
+ * indicators and DPoP (RFC 9449, with server nonces
  * demanded while `requireDPoPNonce()` says so) on; refresh tokens always issued
  * (when the client may refresh) and always rotated; PKCE S256 required; custom
  * interaction routes; a per-bed in-memory adapter.
@@ -47,6 +49,7 @@ export function testBedConfiguration(input: {
       users.some((user) => user.username === sub)
         ? { accountId: sub, claims: () => ({ sub, name: sub }) }
         : undefined,
+    renderError: renderErrorPage,
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     issueRefreshToken: (_ctx, client) => client.grantTypeAllowed('refresh_token'),
     rotateRefreshToken: () => true,
@@ -64,7 +67,7 @@ export function testBedConfiguration(input: {
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
-      deviceFlow: { enabled: true },
+      deviceFlow: { enabled: true, ...DEVICE_FLOW_PAGES },
       revocation: { enabled: true },
       introspection: { enabled: true },
       dPoP: {

@@ -1,13 +1,16 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Provider } from 'oidc-provider';
 import { readBody, sendJson } from '../http/listen.js';
-import { type TestUser, verifyUser } from './users.js';
+import { consentPage, loginPage, sendHtml } from './pages.js';
+import { type TestUser, totpCode, verifyUser } from './users.js';
 
 /**
- * Serves the provider's interaction routes: `GET /interaction/:uid` describes the pending
- * prompt as JSON; `POST /interaction/:uid` (form: `username`, `password`, `totp`) finishes
- * a `login` prompt after checking the user, or grants every requested scope on a
- * `consent` prompt. A failed login ends the request with `access_denied`.
+ * Serves the provider's interaction routes: `GET /interaction/:uid` shows the sign-in or
+ * consent page to a browser (`Accept: text/html`) and describes the pending prompt as JSON
+ * to anything else; `POST /interaction/:uid` (form: `username`, `password`, `totp`)
+ * finishes a `login` prompt after checking the user, or grants every requested scope on a
+ * `consent` prompt (`decision=deny` refuses). A failed login or a denial ends the request
+ * with `access_denied`.
  *
  * @param provider - The provider whose interactions these are.
  * @param users - Who may log in.
@@ -21,6 +24,15 @@ export async function handleInteraction(
   res: ServerResponse,
 ): Promise<void> {
   const details = await provider.interactionDetails(req, res);
+  if (req.method === 'GET' && req.headers.accept?.includes('text/html')) {
+    const clientId = String(details.params.client_id);
+    if (details.prompt.name === 'login')
+      return sendHtml(res, 200, loginPage({ uid: details.uid, clientId, hint: usersHint(users) }));
+    const scopes = String(details.params.scope ?? '')
+      .split(' ')
+      .filter(Boolean);
+    return sendHtml(res, 200, consentPage({ uid: details.uid, clientId, scopes }));
+  }
   if (req.method === 'GET') {
     return sendJson(res, 200, {
       uid: details.uid,
@@ -48,6 +60,12 @@ export async function handleInteraction(
       { mergeWithLastSubmission: false },
     );
   }
+  if (form.get('decision') === 'deny') {
+    return provider.interactionFinished(req, res, {
+      error: 'access_denied',
+      error_description: 'the user denied the request',
+    });
+  }
   const { accountId } = details.session ?? {};
   const grant = details.grantId
     ? await provider.Grant.find(details.grantId)
@@ -69,6 +87,16 @@ export async function handleInteraction(
     { consent: { grantId } },
     { mergeWithLastSubmission: true },
   );
+}
+
+/** Who may sign in, for the sign-in page of a demo: names, passwords and current one-time codes. */
+function usersHint(users: readonly TestUser[]): string {
+  const each = users.map((user) =>
+    user.totpSecret
+      ? `${user.username} / ${user.password} with one-time code ${totpCode(user.totpSecret)}`
+      : `${user.username} / ${user.password}`,
+  );
+  return `Test users: ${each.join('; ')}.`;
 }
 
 /** A user's credentials for {@link completeAuthorizationLogin}. */

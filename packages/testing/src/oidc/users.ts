@@ -40,21 +40,29 @@ export function totpMatches(secret: string, code: string, atMs: number = Date.no
   return [-stepMs, 0, stepMs].some((drift) => totpCode(secret, atMs + drift) === code);
 }
 
+/** Why {@link verifyUser} refused: `totp-required` when only the one-time code was missing. */
+export interface LoginRefusal {
+  reason: string;
+  code: 'invalid-credentials' | 'totp-required' | 'invalid-totp';
+}
+
 /**
  * Checks a username and password (and TOTP when the user has one).
  *
- * @returns The user, or a reason the login fails.
+ * @returns The user, or why the login fails.
  */
 export function verifyUser(
   users: readonly TestUser[],
   credentials: { username?: string; password?: string; totp?: string },
-): { user: TestUser } | { reason: string } {
+): { user: TestUser } | LoginRefusal {
   const user = users.find((candidate) => candidate.username === credentials.username);
   if (!user || user.password !== credentials.password)
-    return { reason: 'invalid username or password' };
+    return { reason: 'invalid username or password', code: 'invalid-credentials' };
   if (user.totpSecret) {
-    if (!credentials.totp) return { reason: 'a TOTP code is required for this user' };
-    if (!totpMatches(user.totpSecret, credentials.totp)) return { reason: 'invalid TOTP code' };
+    if (!credentials.totp)
+      return { reason: 'a one-time code (totp) is required for this user', code: 'totp-required' };
+    if (!totpMatches(user.totpSecret, credentials.totp))
+      return { reason: 'invalid one-time code (totp)', code: 'invalid-totp' };
   }
   return { user };
 }

@@ -1,0 +1,3 @@
+import { appBuildConfig } from '../../tsup.shared';
+
+export default appBuildConfig(['src/main.ts']);

@@ -1,0 +1,3 @@
+import { appTestConfig } from '../../vitest.shared.ts';
+
+export default appTestConfig();
