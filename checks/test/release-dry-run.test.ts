@@ -1,4 +1,7 @@
 import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { listenOnLoopback, sendJson } from '@auth/testing/http';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -43,6 +46,27 @@ async function releaseDryRun(registryUrl: string) {
   );
 }
 
+/**
+ * The versions the pending changesets give the published packages, as changesets itself
+ * computes them (`changeset status --output`): the dry run must publish exactly these.
+ */
+async function versionsAfterPendingChangesets(
+  before: readonly { name: string; version: string }[],
+): Promise<string[]> {
+  const dir = await mkdtemp(join(tmpdir(), 'changeset-status-'));
+  try {
+    const output = join(dir, 'status.json');
+    await run('npx', ['changeset', 'status', '--output', output], { cwd: repoRoot });
+    const { releases } = JSON.parse(await readFile(output, 'utf8')) as {
+      releases: { name: string; newVersion: string }[];
+    };
+    const next = new Map(releases.map((release) => [release.name, release.newVersion]));
+    return before.map(({ name, version }) => `${name}@${next.get(name) ?? version}`).sort();
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 describe('pnpm release:dry', () => {
   const registries: { close(): Promise<void> }[] = [];
   afterAll(() => Promise.all(registries.map((registry) => registry.close())));
@@ -56,6 +80,7 @@ describe('pnpm release:dry', () => {
     const status = () => git('status', '--porcelain', '--untracked-files=all', '--', ...released);
     const statusBefore = await status();
     const versionsBefore = await publishedVersions(repoRoot);
+    const expected = await versionsAfterPendingChangesets(versionsBefore);
 
     const { code, stdout, stderr } = await releaseDryRun(registry.url);
     expect(code, stderr).toBe(0);
@@ -63,9 +88,7 @@ describe('pnpm release:dry', () => {
     const line = stdout.split('\n').find((text) => text.startsWith('▶ dry run: would publish: '));
     const wouldPublish = line?.slice('▶ dry run: would publish: '.length).split(', ').sort();
     expect(stdout).toContain('▶ changeset version');
-    expect(wouldPublish).toEqual(
-      versionsBefore.map(({ name, version }) => `${name}@${version}`).sort(),
-    );
+    expect(wouldPublish).toEqual(expected);
     expect(registry.requests.filter((request) => !request.startsWith('GET '))).toEqual([]);
     expect(await status()).toBe(statusBefore);
     expect(await publishedVersions(repoRoot)).toEqual(versionsBefore);
