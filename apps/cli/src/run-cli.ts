@@ -47,6 +47,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<ExitCode> {
   }
   const command = find(name);
   if (!command) return unknownCommand(name, io);
+  if (asksForHelp(rest)) {
+    io.out(command.help);
+    return EXIT_CODES.ok;
+  }
   try {
     return await command.run(rest, io);
   } catch (error) {
@@ -70,4 +74,10 @@ function unknownCommand(name: string, io: CliIo): ExitCode {
   );
   io.err('Run `auth-cli --help` for help.');
   return EXIT_CODES.usage;
+}
+
+/** Whether a command's arguments ask for its help (`--help` or `-h` before any `--`). */
+function asksForHelp(args: readonly string[]): boolean {
+  const end = args.indexOf('--');
+  return (end < 0 ? args : args.slice(0, end)).some((arg) => arg === '--help' || arg === '-h');
 }

@@ -69,10 +69,6 @@ need none; never the password or one-time code.
 ${SETTINGS_HELP}`,
   async run(args, io) {
     const values = parseCommandArgs('login', args, OWN_OPTIONS);
-    if (values.help) {
-      io.out(loginCommand.help);
-      return EXIT_CODES.ok;
-    }
     const paths = pathsOf(values, io);
     const previous = await readLoginRecord(paths.loginFile);
     const given = await resolveSettings({

@@ -29,10 +29,6 @@ the stored tokens and the saved login. Confidential clients need their secret
 ${SETTINGS_HELP}`,
   async run(args, io) {
     const values = parseCommandArgs('logout', args, { local: { type: 'boolean' } });
-    if (values.help) {
-      io.out(logoutCommand.help);
-      return EXIT_CODES.ok;
-    }
     const session = await openSession(values, io);
     if (!session) {
       io.out('Not logged in; nothing to do.');

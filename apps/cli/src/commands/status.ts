@@ -27,10 +27,6 @@ nobody. Exit code 0 when logged in, 5 when not (or when the login is gone).
 ${SETTINGS_HELP}`,
   async run(args, io) {
     const values = parseCommandArgs('status', args, { json: { type: 'boolean' } });
-    if (values.help) {
-      io.out(statusCommand.help);
-      return EXIT_CODES.ok;
-    }
     const session = await openSession(values, io);
     const now = io.now();
     if (!session?.stored) {

@@ -39,10 +39,6 @@ When the login cannot be renewed without you, it fails with exit code 5: run
 ${SETTINGS_HELP}`,
   async run(args, io) {
     const values = parseCommandArgs('token', args, OWN_OPTIONS);
-    if (values.help) {
-      io.out(tokenCommand.help);
-      return EXIT_CODES.ok;
-    }
     const session = await openSession(values, io);
     if (!session) throw notLoggedIn();
     const manager = new TokenManager({
