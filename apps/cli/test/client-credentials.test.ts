@@ -82,6 +82,36 @@ describe('auth-cli with client credentials and a config file', () => {
     expectNoSecrets([login, status, logout], [clientSecret]);
   });
 
+  it('never sends a remembered client secret to another client or issuer: a new login naming them needs its own', async () => {
+    const { clientId, clientSecret } = bed.clients.basic;
+    const first = await runCli(['login', '--client-credentials', '--issuer', bed.issuer], {
+      ...env,
+      AUTH_CLI_CONFIG: await writeConfig({ clientId, clientSecret }),
+    });
+    expect(first.code, first.stderr).toBe(0);
+
+    const requestsBefore = bed.tokenRequests.length;
+    const otherClient = await runCli(
+      ['login', '--client-credentials', '--issuer', bed.issuer, '--client-id', 'svc'],
+      env,
+    );
+    expect(otherClient.code).toBe(2);
+    expect(otherClient.stderr).toContain('needs clientSecret');
+    const otherIssuer = await runCli(
+      ['login', '--client-credentials', '--issuer', 'https://login.example.com'],
+      env,
+    );
+    expect(otherIssuer.code).toBe(2);
+    expect(otherIssuer.stderr).toContain('settings are missing: --client-id/AUTH_CLIENT_ID');
+    expect(bed.tokenRequests.length).toBe(requestsBefore);
+
+    const sameClient = await runCli(
+      ['login', '--client-credentials', '--client-id', clientId],
+      env,
+    );
+    expect(sameClient.code, sameClient.stderr).toBe(0);
+  });
+
   it('names a missing setting before asking the provider (exit 2)', async () => {
     const requestsBefore = bed.tokenRequests.length;
     const missing = await runCli(

@@ -78,7 +78,9 @@ ${SETTINGS_HELP}`,
     });
     const grant = chooseGrant(values, given, previous?.grant);
     const settings: Settings = {
-      ...(previous?.grant === grant ? previous.settings : {}),
+      ...(previous && carriesOver(previous.settings, given, previous.grant === grant)
+        ? previous.settings
+        : {}),
       ...given,
       grant,
     };
@@ -191,5 +193,20 @@ function showUserCode(prompt: DeviceUserCode, io: CliIo): void {
   if (prompt.verificationUriComplete) io.err(`(or open ${prompt.verificationUriComplete})`);
   io.err(
     `Waiting for the approval; the code expires in ${formatDuration(prompt.expiresAt - io.now())}.`,
+  );
+}
+
+/** The settings that name the client and where it logs in. */
+const CLIENT_IDENTITY = ['issuer', 'tokenUrl', 'clientId'] as const;
+
+/**
+ * Whether a new login reuses the previous one's settings: same grant, and no issuer, token
+ * URL or client id given that differs from the saved one. The saved settings hold the
+ * client secret or key, which must never go to another server or client.
+ */
+function carriesOver(saved: Settings, given: Settings, sameGrant: boolean): boolean {
+  return (
+    sameGrant &&
+    CLIENT_IDENTITY.every((name) => given[name] === undefined || given[name] === saved[name])
   );
 }

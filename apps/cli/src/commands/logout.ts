@@ -21,8 +21,8 @@ export const logoutCommand: Command = {
 
 Revokes the refresh token and the access token at the provider (RFC 7009: its
 revocation endpoint, discovered from the issuer or --revocation-url), then deletes
-the stored tokens and the saved login. Confidential clients need their secret
-(AUTH_CLIENT_SECRET) to revoke. When revocation fails, nothing is deleted.
+the stored tokens and the saved login. Confidential clients revoke with the secret
+or key the login remembered. When revocation fails, nothing is deleted.
 
   --local   forget the login without revoking anything at the provider
 

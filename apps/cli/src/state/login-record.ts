@@ -72,7 +72,7 @@ export async function readLoginRecord(path: string): Promise<LoginRecord | undef
  * folder.
  *
  * @param path - The login file.
- * @param record - What to save (the client's secret at most: no token, no password).
+ * @param record - What to save (the client's secret or private key at most: no token, no password, no one-time code).
  * @returns When it is on disk.
  * @throws {Error} The file system refused.
  * @example
