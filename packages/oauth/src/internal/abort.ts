@@ -1,4 +1,5 @@
 import { TokenEndpointError } from '@auth/core';
+import { raceSignal } from '@auth/core/internal';
 
 /**
  * Runs `operation` with a signal that aborts after `timeoutMs` or when `external` aborts.
@@ -22,7 +23,9 @@ export async function withDeadline<T>(
   const timer = setTimeout(() => timeout.abort(), timeoutMs);
   const signal = external ? AbortSignal.any([external, timeout.signal]) : timeout.signal;
   try {
-    return await operation(signal);
+    // Raced, not only signalled: a step before the fetch (a client assertion read from a
+    // stuck mount, say) ignores the signal, and must not hold the request past its deadline.
+    return await raceSignal(operation(signal), signal);
   } catch (error) {
     if (external?.aborted) throw external.reason;
     if (timeout.signal.aborted) {

@@ -50,8 +50,9 @@ export function platformEnv(options: { env?: PlatformEnv }): PlatformEnv {
 export interface MetadataServerOptions extends PresetOptions {
   /**
    * How long to wait for the metadata server to answer (connection and response headers), in
-   * ms. No answer in time, or no connection, means the code does not run on that platform:
-   * `CredentialUnavailableError`, quickly. Default 1 000.
+   * ms. Until the server has answered once, no answer in time, or no connection, means the code
+   * does not run on that platform: `CredentialUnavailableError`, quickly. After it has answered,
+   * such failures are outages (a retryable `TokenEndpointError` after `timeoutMs`). Default 1 000.
    */
   answerTimeoutMs?: number;
 }

@@ -4,6 +4,31 @@ import { type ReadResponse, readResponse } from './http-response.js';
 import { DEFAULT_MAX_RESPONSE_BYTES } from './options.js';
 import { SecretRedactor } from './secret-redactor.js';
 
+/**
+ * Whether a platform's metadata endpoint has answered yet. Until it has, silence means the
+ * code runs off that platform (fail fast, not retried); once it has, a later timeout or
+ * refused connection is an outage of a platform that is there, retried like any other.
+ */
+export class PlatformProbe {
+  readonly #answerTimeoutMs: number;
+  #answered = false;
+
+  /** @param answerTimeoutMs - How long the first requests wait for an answer, in ms. */
+  constructor(answerTimeoutMs: number) {
+    this.#answerTimeoutMs = answerTimeoutMs;
+  }
+
+  /** The answer timeout of the next request: none once the platform has answered. */
+  get pendingTimeoutMs(): number | undefined {
+    return this.#answered ? undefined : this.#answerTimeoutMs;
+  }
+
+  /** Records that the platform answered (any HTTP response). */
+  answered(): void {
+    this.#answered = true;
+  }
+}
+
 /** A request a platform preset sends (a metadata server, an identity endpoint, an STS). */
 export interface PlatformRequest {
   /** Names the endpoint in errors, e.g. `the GCP metadata server`. */
@@ -17,11 +42,11 @@ export interface PlatformRequest {
   /** The deadline of the whole exchange, body included, in ms. */
   timeoutMs: number;
   /**
-   * How long to wait for the server's answer (connection and response headers), in ms. When
-   * set, no answer in time, or no connection at all, means the platform is not there:
-   * {@link CredentialUnavailableError} naming `url` (without its query). Metadata servers only.
+   * Metadata servers only: until the platform has answered once, no answer within the probe's
+   * `answerTimeoutMs` (connection and response headers), or no connection at all, means the
+   * platform is not there: {@link CredentialUnavailableError} naming `url` (without its query).
    */
-  answerTimeoutMs?: number;
+  probe?: PlatformProbe;
   /** Secrets the request carries (header values, tokens): removed from server text. */
   secrets?: readonly (string | undefined)[];
   signal?: AbortSignal;
@@ -40,12 +65,11 @@ export interface PlatformRequest {
 export function platformRequest(request: PlatformRequest): Promise<ReadResponse> {
   const redactor = new SecretRedactor(request.secrets);
   const source = `${request.url.origin}${request.url.pathname}`;
+  const answerTimeoutMs = request.probe?.pendingTimeoutMs;
   return withDeadline(request.what, request.timeoutMs, request.signal, async (deadline) => {
     const answer = new AbortController();
     const timer =
-      request.answerTimeoutMs === undefined
-        ? undefined
-        : setTimeout(() => answer.abort(), request.answerTimeoutMs);
+      answerTimeoutMs === undefined ? undefined : setTimeout(() => answer.abort(), answerTimeoutMs);
     let response: Response;
     try {
       response = await (request.fetch ?? fetch)(request.url, {
@@ -56,9 +80,9 @@ export function platformRequest(request: PlatformRequest): Promise<ReadResponse>
         signal: AbortSignal.any([deadline, answer.signal]),
       });
     } catch (error) {
-      if (request.answerTimeoutMs === undefined || deadline.aborted) throw error;
+      if (answerTimeoutMs === undefined || deadline.aborted) throw error;
       const why = answer.signal.aborted
-        ? `did not answer within ${request.answerTimeoutMs} ms`
+        ? `did not answer within ${answerTimeoutMs} ms`
         : 'could not be reached';
       throw new CredentialUnavailableError(`${request.what} ${why} (${source})`, {
         source,
@@ -67,6 +91,7 @@ export function platformRequest(request: PlatformRequest): Promise<ReadResponse>
     } finally {
       clearTimeout(timer);
     }
+    request.probe?.answered();
     return { ...(await readResponse(response, DEFAULT_MAX_RESPONSE_BYTES)), redactor };
   });
 }

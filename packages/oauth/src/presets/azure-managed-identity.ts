@@ -7,7 +7,7 @@ import {
   platformEnv,
   presetTimings,
 } from '../internal/platform-env.js';
-import { platformRequest } from '../internal/platform-request.js';
+import { PlatformProbe, platformRequest } from '../internal/platform-request.js';
 
 /** The Azure Instance Metadata Service's token endpoint. */
 const IMDS_TOKEN_URL = 'http://169.254.169.254/metadata/identity/oauth2/token';
@@ -72,6 +72,8 @@ export function azureManagedIdentity(options: AzureManagedIdentityOptions): Toke
   const what = appService
     ? 'the App Service identity endpoint'
     : 'the Azure Instance Metadata Service';
+  // The App Service variables say the platform is there; only IMDS is probed.
+  const probe = appService ? undefined : new PlatformProbe(answerTimeoutMs);
   return grantProvider({
     name,
     cacheKey: [
@@ -97,8 +99,7 @@ export function azureManagedIdentity(options: AzureManagedIdentityOptions): Toke
         headers: appService ? { 'x-identity-header': header! } : { metadata: 'true' },
         fetch: options.fetch,
         timeoutMs,
-        // The App Service variables say the platform is there; only IMDS is probed.
-        answerTimeoutMs: appService ? undefined : answerTimeoutMs,
+        probe,
         secrets: [header],
         signal,
       });

@@ -6,7 +6,7 @@ import {
   platformEnv,
   presetTimings,
 } from '../internal/platform-env.js';
-import { platformRequest } from '../internal/platform-request.js';
+import { PlatformProbe, platformRequest } from '../internal/platform-request.js';
 
 /** Options of {@link gcpMetadataServer}. */
 export interface GcpMetadataServerOptions extends MetadataServerOptions {
@@ -64,6 +64,7 @@ export function gcpMetadataServer(options: GcpMetadataServerOptions = {}): Token
   }
   const { timeoutMs, answerTimeoutMs, now } = presetTimings(options);
   const what = 'the GCP metadata server';
+  const probe = new PlatformProbe(answerTimeoutMs);
   return grantProvider({
     name,
     cacheKey: `gcp-metadata:${encodeURIComponent(url.host)}:${encodeURIComponent(account)}:${encodeURIComponent(options.scopes?.join(' ') ?? '')}`,
@@ -82,7 +83,7 @@ export function gcpMetadataServer(options: GcpMetadataServerOptions = {}): Token
         headers: { 'metadata-flavor': 'Google' },
         fetch: options.fetch,
         timeoutMs,
-        answerTimeoutMs,
+        probe,
         signal,
       });
       if (read.headers.get('metadata-flavor') !== 'Google')

@@ -1,4 +1,4 @@
-import { AuthError, TokenManager } from '@auth/core';
+import { AuthError, TokenEndpointError, TokenManager } from '@auth/core';
 import { type OidcTestBed, startOidcProvider } from '@auth/testing/oidc';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -60,6 +60,22 @@ describe('clientAssertion (an assertion made elsewhere) against oidc-provider', 
     const second = bed.tokenRequests.at(-1)?.params.client_assertion;
     expect(issued).toHaveLength(2);
     expect([first, second]).toEqual(issued);
+  });
+
+  it('ends a request whose assertion never comes at the deadline, as a retryable endpoint failure', async () => {
+    const { clientId } = bed.clients.privateKeyJwt;
+    const requestsBefore = bed.tokenRequests.length;
+    const provider = clientCredentials({
+      tokenUrl: bed.tokenUrl,
+      clientId,
+      timeoutMs: 50,
+      clientAssertion: () => new Promise<string>(() => {}), // a read from a mount that hangs
+    });
+    const error = await caught(() => provider.fetchToken());
+    expect(TokenEndpointError.isInstance(error)).toBe(true);
+    expect((error as TokenEndpointError).retryable).toBe(true);
+    expect((error as Error).message).toContain('did not answer within 50 ms');
+    expect(bed.tokenRequests.length).toBe(requestsBefore);
   });
 
   it('authenticates revocation with the assertion too (RFC 7009 §2.1)', async () => {

@@ -106,6 +106,29 @@ describe('gcpMetadataServer', () => {
     expect(CredentialUnavailableError.isInstance(error)).toBe(true);
     expect((error as Error).message).toMatch(/did not answer within 100 ms/);
   });
+  it('once it has answered, a metadata server that stops answering is an outage (retryable), not "off platform"', async () => {
+    server.route = (_request, res) =>
+      sendJson(
+        res,
+        200,
+        { access_token: 'ya29.first', expires_in: 3599, token_type: 'Bearer' },
+        { 'metadata-flavor': 'Google' },
+      );
+    const provider = gcpMetadataServer({
+      host: host(server.url),
+      answerTimeoutMs: 100,
+      timeoutMs: 300,
+    });
+    expect((await provider.fetchToken()).accessToken).toBe('ya29.first');
+    server.route = (_request, res) => {
+      hanging.push(res);
+    };
+    const error = await caught(() => provider.fetchToken());
+    expect(CredentialUnavailableError.isInstance(error)).toBe(false);
+    expect(TokenEndpointError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ retryable: true });
+    expect((error as Error).message).toMatch(/did not answer within 300 ms/);
+  });
 });
 
 describe('azureManagedIdentity', () => {
