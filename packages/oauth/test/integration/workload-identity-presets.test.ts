@@ -94,6 +94,18 @@ describe('githubActionsOidc', () => {
     expect(leakSurface(provider)).not.toContain(requestToken);
   });
 
+  it('keys its tokens by job: two jobs sharing a store (a self-hosted runner) never share an identity', () => {
+    const job = githubActionsOidc({ audience: 'api://x', env: env() });
+    const sameJob = githubActionsOidc({ audience: 'api://x', env: env() });
+    const otherJob = githubActionsOidc({
+      audience: 'api://x',
+      env: { ...env(), ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'another-jobs-request-token' },
+    });
+    expect(sameJob.cacheKey).toBe(job.cacheKey);
+    expect(otherJob.cacheKey).not.toBe(job.cacheKey);
+    expect(job.cacheKey).not.toContain(requestToken);
+  });
+
   it('outside Actions or without id-token: write: CredentialUnavailableError at once', () => {
     const error = (() => {
       try {
