@@ -4,7 +4,7 @@ import {
   type AuthStrategy,
   type UnauthorizedResponse,
 } from '@auth/core';
-import { abortableDelay, isHeaderToken, isHeaderValue } from '@auth/core/internal';
+import { abortableDelay, isHeaderToken, isHeaderValue, raceSignal } from '@auth/core/internal';
 import type { AuthScopeOptions } from '../auth-options.js';
 import { type AuthRetryPolicy, authRetry } from '../auth-retry.js';
 import { droppedHeaderError, headerDropped } from './browser-limits.js';
@@ -52,7 +52,8 @@ export class AuthPolicy {
 
   /**
    * The strategy's headers for `request`, checked so nothing can inject a header. The
-   * strategy is given `request.signal` and ends its wait when it aborts. Always a promise: a
+   * strategy is given `request.signal` and ends its wait when it aborts; one that ignores it
+   * is left waiting on its own, the request rejects at once. Always a promise: a
    * synchronous path for strategies that answer at once was measured and did not beat the
    * benchmark's noise floor.
    *
@@ -62,7 +63,11 @@ export class AuthPolicy {
   async credentials(request: AuthRequest): Promise<Record<string, string>> {
     let headers: Record<string, string>;
     try {
-      headers = await this.#strategy.authenticate(request);
+      // Raced as well: a strategy that ignores the signal is still left when it aborts.
+      headers = await raceSignal(
+        Promise.resolve(this.#strategy.authenticate(request)),
+        request.signal,
+      );
     } catch (error) {
       throw failure(error, request);
     }

@@ -1,4 +1,4 @@
-import { tokenAuth } from '@auth/core';
+import { type AuthStrategy, tokenAuth } from '@auth/core';
 import { Agent, request } from 'undici';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createAuthFetch } from '../../src/index.js';
@@ -55,6 +55,39 @@ describe('an abort while credentials are on their way', () => {
       expect(fixture.api.requests).toHaveLength(1);
     } finally {
       release();
+      await agent.close();
+    }
+  });
+
+  it('leaves a strategy of your own that ignores the signal: the caller is not held, through either adapter', async () => {
+    let calls = 0;
+    const stuck: AuthStrategy = {
+      authenticate: () => {
+        calls += 1;
+        return new Promise<Record<string, string>>(() => {}); // never answers, never looks at req.signal
+      },
+    };
+    const reason = new Error('caller gave up');
+    const viaFetch = new AbortController();
+    const api = createAuthFetch({ auth: stuck, baseUrl: fixture.api.url });
+    const fetched = api('/orders', { signal: viaFetch.signal });
+    await vi.waitFor(() => expect(calls).toBe(1));
+    viaFetch.abort(reason);
+    await expect(fetched).rejects.toBe(reason);
+
+    const agent = new Agent();
+    const dispatcher = agent.compose(authInterceptor({ auth: stuck, origins: [fixture.api.url] }));
+    try {
+      const viaInterceptor = new AbortController();
+      const requested = request(`${fixture.api.url}/orders`, {
+        dispatcher,
+        signal: viaInterceptor.signal,
+      });
+      await vi.waitFor(() => expect(calls).toBe(2));
+      viaInterceptor.abort(reason);
+      await expect(requested).rejects.toBe(reason);
+      expect(fixture.api.requests).toEqual([]);
+    } finally {
       await agent.close();
     }
   });
