@@ -2,8 +2,10 @@
  * `@auth/core/internal`: the toolbox the sibling packages (`@auth/oauth`, `@auth/fetch`,
  * `@auth/store-file`, `@auth/store-redis`) share, the way golang.org/x/oauth2's
  * `internal/` package serves `clientcredentials`, `jwt` and `google`. It is not part of the
- * API: left out of the API reference, exempt from semver, and may change in any release.
- * Applications import from `@auth/core`.
+ * API: left out of the API reference, and applications import from `@auth/core`. Its one
+ * promise is to the siblings, which depend on `@auth/core` with a caret range (`^0.y.z`, which
+ * on 0.x stays within one minor): a change here that an already published sibling could trip
+ * on ships as a minor release of `@auth/core`, never a patch.
  *
  * @packageDocumentation
  * @internal
