@@ -226,6 +226,8 @@ export async function release(options) {
     step(`pnpm ${publish.join(' ')}`);
     /** @type {PackageVersion[]} */
     let publishedPackages = [];
+    /** @type {unknown} */
+    let publishFailure;
     try {
       await run(npx, [...pnpm, ...publish], { cwd: dir });
       const summaryFile = join(dir, 'pnpm-publish-summary.json');
@@ -239,10 +241,15 @@ export async function release(options) {
         fail(`pnpm publish left out ${missing.map(({ name }) => name).join(', ')}`);
       }
     } catch (error) {
-      fail(error instanceof Error ? error.message : String(error));
+      publishFailure = error;
     }
     if (!dryRun) {
+      // Tagged even after a publish that failed part way: the versions it did upload must count
+      // as released here, or the registry check would refuse the rerun that publishes the rest.
       await run(npx, [...pnpm, 'exec', 'changeset', 'tag'], { cwd: dir });
+    }
+    if (publishFailure !== undefined) {
+      fail(publishFailure instanceof Error ? publishFailure.message : String(publishFailure));
     }
     step(
       `${dryRun ? 'dry run: would publish' : 'published'}: ${

@@ -144,8 +144,8 @@ export class AuthorizationServer {
       merged[need] = checkEndpointUrl(need, merged[need], this.#options.allowInsecureHttp).href;
     } catch (error) {
       // Given endpoints were checked at construction, so this is the server's metadata: an
-      // AuthError (a manager does not retry it), with the check's message, which never
-      // repeats the URL.
+      // AuthError (a manager does not retry it), with the check's message, which names the
+      // host at most (never user information, a path or a query).
       throw new AuthError(`the authorization server's discovered ${(error as Error).message}`);
     }
     return merged as unknown as oauth.AuthorizationServer;
