@@ -3,9 +3,9 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { OidcTestBed } from '@auth/testing/oidc';
+import { type OidcTestBed, startOidcProvider } from '@auth/testing/oidc';
 import { startProcess } from '@auth/testing/process';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 
 /** The built program (the `bin` of the package). */
 export const CLI_PATH = fileURLToPath(new URL('../dist/main.js', import.meta.url));
@@ -122,4 +122,34 @@ export function passwordLoginArgs(bed: OidcTestBed, username: string): string[] 
     '--scope',
     'openid offline_access',
   ];
+}
+
+/** What a user-login test file shares: the OpenID test bed, a state folder and the CLI's env. */
+export interface UserLoginBed {
+  bed: OidcTestBed;
+  state: Awaited<ReturnType<typeof tempStateDir>>;
+  /** The state folder as `AUTH_CLI_STATE_DIR` and `HOME`, the user client's secret. */
+  env: Record<string, string>;
+}
+
+/**
+ * Starts the OpenID test bed and a state folder once for the file (`beforeAll`) and stops
+ * them after it (`afterAll`). Read the returned object's fields inside the tests.
+ */
+export function userLoginBed(): UserLoginBed {
+  const shared = {} as UserLoginBed;
+  beforeAll(async () => {
+    shared.bed = await startOidcProvider();
+    shared.state = await tempStateDir();
+    shared.env = {
+      AUTH_CLI_STATE_DIR: shared.state.dir,
+      HOME: shared.state.dir,
+      AUTH_CLIENT_SECRET: shared.bed.clients.user.clientSecret,
+    };
+  });
+  afterAll(async () => {
+    await shared.bed?.close();
+    await shared.state?.remove();
+  });
+  return shared;
 }
