@@ -4,7 +4,8 @@ import type { ClientOptions, DPoPOptions, EndpointOptions } from './endpoint-opt
 import { grantProvider } from './internal/grant-provider.js';
 import { tokenTarget } from './internal/options.js';
 import { TokenClient } from './internal/token-client.js';
-import { checkSource, read, sourceTag, type TokenInput } from './token-exchange.js';
+import { checkSource, readTokenInput, subjectCacheKey } from './internal/token-input.js';
+import type { TokenInput } from './token-exchange.js';
 
 const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 
@@ -51,12 +52,9 @@ export function jwtBearer(options: JwtBearerOptions): TokenProvider {
   const target = tokenTarget(options);
   return grantProvider({
     name: 'jwtBearer',
-    cacheKey: client.cacheKey({
-      grant: 'jwt_bearer',
-      user: options.subjectKey,
-      ...target,
-      secrets: [sourceTag(options.assertion)],
-    }),
+    cacheKey: subjectCacheKey(client, 'jwt_bearer', options.subjectKey, target, [
+      options.assertion,
+    ]),
     canReauthenticate: true,
     description: {
       type: 'jwt_bearer',
@@ -68,7 +66,7 @@ export function jwtBearer(options: JwtBearerOptions): TokenProvider {
     fetchToken: async ({ signal } = {}) =>
       client.grant(
         JWT_BEARER_GRANT,
-        { assertion: await read(options.assertion), ...target },
+        { assertion: await readTokenInput(options.assertion), ...target },
         signal,
       ),
     refreshToken: (current, { signal } = {}) => client.refresh(current.refreshToken, signal),

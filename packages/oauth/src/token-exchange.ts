@@ -4,6 +4,7 @@ import type { ClientOptions, DPoPOptions, EndpointOptions } from './endpoint-opt
 import { grantProvider } from './internal/grant-provider.js';
 import { tokenTarget } from './internal/options.js';
 import { TokenClient } from './internal/token-client.js';
+import { checkSource, readTokenInput, subjectCacheKey } from './internal/token-input.js';
 
 /** RFC 8693 §2.1: the grant type of a token exchange. */
 export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
@@ -66,12 +67,10 @@ export function tokenExchange(options: TokenExchangeOptions): TokenProvider {
   const target = tokenTarget(options);
   return grantProvider({
     name: 'tokenExchange',
-    cacheKey: client.cacheKey({
-      grant: 'token_exchange',
-      user: options.subjectKey,
-      ...target,
-      secrets: [sourceTag(subjectToken), sourceTag(actorToken)],
-    }),
+    cacheKey: subjectCacheKey(client, 'token_exchange', options.subjectKey, target, [
+      subjectToken,
+      actorToken,
+    ]),
     canReauthenticate: true,
     description: {
       type: 'token_exchange',
@@ -83,8 +82,8 @@ export function tokenExchange(options: TokenExchangeOptions): TokenProvider {
       scope: target.scope,
     },
     fetchToken: async ({ signal } = {}) => {
-      const subject = await read(subjectToken);
-      const actor = actorToken === undefined ? undefined : await read(actorToken);
+      const subject = await readTokenInput(subjectToken);
+      const actor = actorToken === undefined ? undefined : await readTokenInput(actorToken);
       return client.grant(
         TOKEN_EXCHANGE_GRANT,
         {
@@ -101,28 +100,4 @@ export function tokenExchange(options: TokenExchangeOptions): TokenProvider {
     },
     refreshToken: (current, { signal } = {}) => client.refresh(current.refreshToken, signal),
   });
-}
-
-/**
- * Checks a {@link TokenInput} setting.
- *
- * @throws {TypeError} Not a non-empty string or a function.
- */
-export function checkSource(name: string, source: unknown, required: boolean): void {
-  if (source === undefined && !required) return;
-  if (typeof source === 'function' || (typeof source === 'string' && source !== '')) return;
-  throw new TypeError(`${name} must be a non-empty string or a function returning one`);
-}
-
-/** Reads a {@link TokenInput}. */
-export async function read(source: TokenInput): Promise<string> {
-  const value = typeof source === 'function' ? await source() : source;
-  if (typeof value !== 'string' || value === '')
-    throw new TypeError('a token function returned no token');
-  return value.replace(/^bearer\s+/i, '');
-}
-
-/** The part of a source the cache key may tag: a fixed token, or nothing for a function. */
-export function sourceTag(source: TokenInput | undefined): string | undefined {
-  return typeof source === 'string' ? source : undefined;
 }

@@ -5,14 +5,8 @@ import { jsonOrThrow, tokenSetOrThrow } from '../internal/http-response.js';
 import { checkEndpointUrl, requiredString } from '../internal/options.js';
 import { type PresetOptions, presetTimings } from '../internal/platform-env.js';
 import { platformRequest } from '../internal/platform-request.js';
-import {
-  ACCESS_TOKEN_TYPE,
-  checkSource,
-  read,
-  sourceTag,
-  TOKEN_EXCHANGE_GRANT,
-  type TokenInput,
-} from '../token-exchange.js';
+import { checkSource, readTokenInput, sourceTag } from '../internal/token-input.js';
+import { ACCESS_TOKEN_TYPE, TOKEN_EXCHANGE_GRANT, type TokenInput } from '../token-exchange.js';
 
 const JWT_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:jwt';
 const CLOUD_PLATFORM_SCOPE = 'https://www.googleapis.com/auth/cloud-platform';
@@ -102,7 +96,7 @@ export function gcpWorkloadIdentityFederation(
   const common = { fetch: options.fetch, timeoutMs };
 
   const federatedToken = async (signal?: AbortSignal): Promise<TokenSet> => {
-    const subject = await read(options.subjectToken);
+    const subject = await readTokenInput(options.subjectToken);
     const body = new URLSearchParams({
       grant_type: TOKEN_EXCHANGE_GRANT,
       audience,
