@@ -44,8 +44,11 @@ beforeAll(async () => {
       sending.bytesSent += CHUNK.length;
       if (!ok)
         await new Promise<void>((resolve) => {
-          res.once('drain', resolve);
-          res.once('close', resolve);
+          const done = () => {
+            res.off('drain', done).off('close', done);
+            resolve();
+          };
+          res.once('drain', done).once('close', done);
         });
     }
     if (!res.destroyed) {
