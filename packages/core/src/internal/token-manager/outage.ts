@@ -63,8 +63,9 @@ export class Outage {
 
   /**
    * Rule: a process without a usable token in memory (a fresh CLI run, a restarted worker)
-   * whose renewal failed transiently takes the store's unexpired token, even inside the skew,
-   * to keep it in service as it would its own.
+   * whose renewal failed transiently takes the store's token, even inside the skew, when
+   * {@link fallbackToken} would keep it (unexpired, not rejected), to keep it in service as it
+   * would its own.
    */
   keepsStoredThrough(
     error: unknown,
@@ -73,11 +74,9 @@ export class Outage {
   ): stored is TokenSet {
     const now = this.#context.now();
     return (
-      stored !== undefined &&
       !this.#context.fallback(now) &&
       classifyFailure(error).retryable &&
-      stored.accessToken !== rejectedToken &&
-      stored.isAccessValid(0, now)
+      fallbackToken(stored, rejectedToken, now) !== undefined
     );
   }
 
