@@ -1,16 +1,7 @@
-/** How long a permanent failure is shared before the next token request (ms). */
-export interface FailureHoldPolicy {
-  /** The first hold. */
-  firstHoldMs: number;
-  /** The longest hold; each failure in a row doubles the hold up to this. */
-  longestHoldMs: number;
-}
+import { type Backoff, backoffMs } from '../backoff.js';
 
-/** The manager's default: 1 s, then 2 s, 4 s, … at most 30 s. */
-export const DEFAULT_FAILURE_HOLD: FailureHoldPolicy = {
-  firstHoldMs: 1_000,
-  longestHoldMs: 30_000,
-};
+/** How long a permanent failure is shared before the next token request: 1 s, doubling to 30 s. */
+const HOLDS: Backoff = { firstMs: 1_000, maxMs: 30_000 };
 
 /**
  * Shares a permanent token-request failure (`invalid_client`, an HTML page instead of a
@@ -19,14 +10,9 @@ export const DEFAULT_FAILURE_HOLD: FailureHoldPolicy = {
  * golang/oauth2 and Azure's token cycler leave to the caller.
  */
 export class FailureHold {
-  readonly #policy: FailureHoldPolicy;
   #failuresInARow = 0;
   #error: unknown;
   #until = Number.NEGATIVE_INFINITY;
-
-  constructor(policy: FailureHoldPolicy = DEFAULT_FAILURE_HOLD) {
-    this.#policy = policy;
-  }
 
   /**
    * The failure to share at `now`, if one is held.
@@ -37,16 +23,11 @@ export class FailureHold {
     return now < this.#until ? { error: this.#error } : undefined;
   }
 
-  /**
-   * Holds `error` from `now`: the first hold lasts `firstHoldMs`, each one after it in a
-   * row twice as long, up to `longestHoldMs`.
-   */
+  /** Holds `error` from `now`: the first hold lasts 1 s, each one after it in a row twice as long, up to 30 s. */
   hold(error: unknown, now: number): void {
-    const { firstHoldMs, longestHoldMs } = this.#policy;
-    const holdMs = Math.min(longestHoldMs, firstHoldMs * 2 ** this.#failuresInARow);
     this.#failuresInARow += 1;
     this.#error = error;
-    this.#until = now + holdMs;
+    this.#until = now + backoffMs(this.#failuresInARow, HOLDS);
   }
 
   /** Ends the hold and the run of failures (a token arrived, or the caller forced a refresh). */
