@@ -1,11 +1,10 @@
 import { TokenStoreError, type WaitForUpdateOptions } from '@auth/core';
+import { type Backoff, backoffMs } from '@auth/core/internal';
 import type { Cluster, Redis } from 'ioredis';
 import { BoundedClient } from './bounded-client.js';
 
-/** The first rest of pub/sub after a failed subscription, in ms; it doubles up to {@link LAST_REST_MS}. */
-const FIRST_REST_MS = 1_000;
-/** The longest rest of pub/sub, in ms. */
-const LAST_REST_MS = 60_000;
+/** The rests of pub/sub after failed subscriptions in a row: 1 s, doubling up to 60 s. */
+const RESTS: Backoff = { firstMs: 1_000, maxMs: 60_000 };
 
 /**
  * Wake-ups over Redis pub/sub for one store: waiters of a channel are resolved when a
@@ -26,11 +25,12 @@ export class UpdateChannel {
   readonly #subscriptions = new Map<string, Promise<unknown>>();
   #subscriber: BoundedClient | undefined;
   #closed = false;
-  /** When pub/sub may be tried again after a failed subscription (epoch ms), and the next rest. */
+  /** When pub/sub may be tried again after a failed subscription (epoch ms). */
   #restingUntil = 0;
+  /** Rests since the last subscription that succeeded: the next one is longer. */
+  #rests = 0;
   /** SUBSCRIBEs sent on the current subscriber and not yet answered. */
   #pending = 0;
-  #nextRestMs = FIRST_REST_MS;
 
   constructor(redis: Redis | Cluster, operationTimeoutMs: number) {
     this.#redis = redis;
@@ -104,7 +104,7 @@ export class UpdateChannel {
       subscription.then(
         () => {
           if (this.#subscriber === subscriber) this.#pending -= 1;
-          this.#nextRestMs = FIRST_REST_MS;
+          this.#rests = 0;
         },
         () => {
           if (this.#subscriber === subscriber) this.#pending -= 1;
@@ -125,8 +125,7 @@ export class UpdateChannel {
     this.#pending = 0;
     this.#subscriptions.clear();
     subscriber.client.disconnect();
-    this.#restingUntil = Date.now() + this.#nextRestMs;
-    this.#nextRestMs = Math.min(this.#nextRestMs * 2, LAST_REST_MS);
+    this.#restingUntil = Date.now() + backoffMs(++this.#rests, RESTS);
   }
 
   #connect(): BoundedClient {
