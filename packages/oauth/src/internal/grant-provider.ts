@@ -71,7 +71,8 @@ export interface CacheKeyParts {
  * (certificate-bound tokens); the certificate is the `fetch`'s, never part of the key.
  */
 export function cacheKeyOf(parts: CacheKeyParts): string {
-  const visible = [
+  const visible = joinedKey([
+    'oauth',
     parts.grant,
     parts.endpoint,
     parts.clientId,
@@ -79,14 +80,24 @@ export function cacheKeyOf(parts: CacheKeyParts): string {
     parts.scope,
     parts.audience,
     parts.resource?.join(' '),
-  ].map((part) => encodeURIComponent(part ?? ''));
+  ]);
   const tag = fingerprint([parts.clientFingerprint, ...(parts.secrets ?? [])]);
   const key = [
-    'oauth',
-    ...visible,
+    visible,
     tag,
     ...(parts.tlsClientAuth === undefined ? [] : [`mtls=${parts.tlsClientAuth}`]),
     ...(parts.certificateBound ? ['cnf=x5t'] : []),
   ].join(':');
   return parts.dpopThumbprint === undefined ? key : `${key}:dpop=${parts.dpopThumbprint}`;
+}
+
+/**
+ * Parts joined with `:` into a cache key, each URI-encoded (an absent one as empty), so a `:`
+ * inside a part cannot forge another key.
+ *
+ * @param parts - The key's parts, in order.
+ * @returns The key.
+ */
+export function joinedKey(parts: readonly (string | undefined)[]): string {
+  return parts.map((part) => encodeURIComponent(part ?? '')).join(':');
 }

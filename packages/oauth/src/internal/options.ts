@@ -17,7 +17,8 @@ export const DEFAULT_MAX_RESPONSE_BYTES = 1_048_576;
  * @param allowInsecureHttp - The loud opt-in.
  * @returns The URL.
  * @throws {TypeError} Not a URL, not http(s), http to a non-loopback host, or user
- *   information in the URL (the message never repeats the URL).
+ *   information in the URL (the message names the host at most: never user information, a
+ *   path or a query).
  */
 export function checkEndpointUrl(name: string, value: unknown, allowInsecureHttp = false): URL {
   const url = checkedHttpUrl(name, value, allowInsecureHttp);

@@ -1,5 +1,5 @@
 import { type TokenProvider, TokenSet } from '@auth/core';
-import { grantProvider } from '../internal/grant-provider.js';
+import { grantProvider, joinedKey } from '../internal/grant-provider.js';
 import { jsonOrThrow } from '../internal/http-response.js';
 import { requiredString } from '../internal/options.js';
 import {
@@ -76,14 +76,12 @@ export function azureManagedIdentity(options: AzureManagedIdentityOptions): Toke
   const probe = appService ? undefined : new PlatformProbe(answerTimeoutMs);
   return grantProvider({
     name,
-    cacheKey: [
+    cacheKey: joinedKey([
       'azure-managed-identity',
       `${url.origin}${url.pathname}`,
-      options.clientId ?? '',
+      options.clientId,
       resource,
-    ]
-      .map(encodeURIComponent)
-      .join(':'),
+    ]),
     canReauthenticate: true,
     description: {
       type: 'azure_managed_identity',

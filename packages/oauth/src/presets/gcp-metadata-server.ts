@@ -1,5 +1,5 @@
 import { CredentialUnavailableError, type TokenProvider } from '@auth/core';
-import { grantProvider } from '../internal/grant-provider.js';
+import { grantProvider, joinedKey } from '../internal/grant-provider.js';
 import { tokenSetOrThrow } from '../internal/http-response.js';
 import {
   type MetadataServerOptions,
@@ -67,7 +67,7 @@ export function gcpMetadataServer(options: GcpMetadataServerOptions = {}): Token
   const probe = new PlatformProbe(answerTimeoutMs);
   return grantProvider({
     name,
-    cacheKey: `gcp-metadata:${encodeURIComponent(url.host)}:${encodeURIComponent(account)}:${encodeURIComponent(options.scopes?.join(' ') ?? '')}`,
+    cacheKey: joinedKey(['gcp-metadata', url.host, account, options.scopes?.join(' ')]),
     canReauthenticate: true,
     description: {
       type: 'gcp_metadata_server',

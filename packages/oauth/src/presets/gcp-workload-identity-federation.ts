@@ -1,6 +1,6 @@
 import { type TokenProvider, TokenResponseError, TokenSet } from '@auth/core';
 import { fingerprint, presence } from '@auth/core/internal';
-import { grantProvider } from '../internal/grant-provider.js';
+import { grantProvider, joinedKey } from '../internal/grant-provider.js';
 import { jsonOrThrow, tokenSetOrThrow } from '../internal/http-response.js';
 import { checkEndpointUrl, requiredString } from '../internal/options.js';
 import { type PresetOptions, presetTimings } from '../internal/platform-env.js';
@@ -155,16 +155,14 @@ export function gcpWorkloadIdentityFederation(
 
   return grantProvider({
     name,
-    cacheKey: [
+    cacheKey: joinedKey([
       'gcp-wif',
       audience,
-      impersonationUrl?.href ?? '',
+      impersonationUrl?.href,
       scopes.join(' '),
-      options.subjectKey ?? '',
+      options.subjectKey,
       fingerprint([sourceTag(options.subjectToken)]),
-    ]
-      .map(encodeURIComponent)
-      .join(':'),
+    ]),
     canReauthenticate: true,
     description: {
       type: 'gcp_workload_identity_federation',

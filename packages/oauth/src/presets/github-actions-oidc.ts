@@ -1,6 +1,6 @@
 import { type TokenProvider, TokenResponseError, TokenSet } from '@auth/core';
 import { fingerprint } from '@auth/core/internal';
-import { grantProvider } from '../internal/grant-provider.js';
+import { grantProvider, joinedKey } from '../internal/grant-provider.js';
 import { jsonOrThrow } from '../internal/http-response.js';
 import { checkEndpointUrl } from '../internal/options.js';
 import {
@@ -77,7 +77,12 @@ export function githubActionsOidc(options: GithubActionsOidcOptions = {}): Token
     name,
     // The job's request URL and token tag the key: a store shared between jobs (a self-hosted
     // runner's file or Redis) never serves one job's identity to another.
-    cacheKey: `github-actions:oidc:${encodeURIComponent(options.audience ?? '')}:${fingerprint([requestUrl.href, requestToken])}`,
+    cacheKey: joinedKey([
+      'github-actions',
+      'oidc',
+      options.audience,
+      fingerprint([requestUrl.href, requestToken]),
+    ]),
     canReauthenticate: true,
     description: { type: 'github_actions_oidc', audience: options.audience, requestToken: 'set' },
     fetchToken: async ({ signal } = {}) => {
