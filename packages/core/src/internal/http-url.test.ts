@@ -24,4 +24,11 @@ describe('checkedHttpUrl', () => {
       /tokenUrl must be an https: URL, not ftp:/,
     );
   });
+
+  it('returns a copy: the caller changing its URL object afterwards moves nothing', () => {
+    const given = new URL('https://login.example.com/token');
+    const checked = checkedHttpUrl('tokenUrl', given, false);
+    given.hostname = 'attacker.example';
+    expect(checked.hostname).toBe('login.example.com');
+  });
 });

@@ -14,7 +14,8 @@ import { isLoopbackHost } from '../loopback-host.js';
 export function checkedHttpUrl(name: string, value: unknown, allowInsecureHttp: boolean): URL {
   let url: URL;
   try {
-    url = value instanceof URL ? value : new URL(String(value));
+    // Always a copy: a URL object the caller changes later must not move a checked endpoint.
+    url = new URL(value instanceof URL ? value.href : String(value));
   } catch {
     throw new TypeError(`${name} must be an absolute URL such as https://api.example.com`);
   }
