@@ -7,14 +7,14 @@ export interface ProcessRun {
   stderr: string;
 }
 
-/** Settings of {@link runProcess}. */
+/** Settings of {@link runProcess} and {@link startProcess}. */
 export interface RunProcessOptions {
   /** The working directory. Default: this process's. */
   cwd?: string;
   /** The environment, whole. Default: this process's. */
   env?: NodeJS.ProcessEnv;
   /**
-   * {@link startProcess} only: run in a process group of its own, so that
+   * Run in a process group of its own, so that
    * `process.kill(-child.pid, 'SIGINT')` reaches the program and everything it started,
    * as Ctrl-C in a terminal does. Default `false`.
    */
@@ -39,23 +39,7 @@ export function runProcess(
   args: readonly string[],
   options: RunProcessOptions = {},
 ): Promise<ProcessRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(file, args, {
-      cwd: options.cwd,
-      env: options.env ?? process.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-    });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      stderr += chunk;
-    });
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return launch(file, args, options, 'ignore').result;
 }
 
 /** A program started by {@link startProcess}, still running. */
@@ -88,10 +72,20 @@ export function startProcess(
   args: readonly string[],
   options: RunProcessOptions = {},
 ): RunningProcess {
+  return launch(file, args, options, 'pipe');
+}
+
+/** Spawns the program and collects what it prints; `stdin` is a pipe or nothing. */
+function launch(
+  file: string,
+  args: readonly string[],
+  options: RunProcessOptions,
+  stdin: 'pipe' | 'ignore',
+): RunningProcess {
   const child = spawn(file, args, {
     cwd: options.cwd,
     env: options.env ?? process.env,
-    stdio: ['pipe', 'pipe', 'pipe'],
+    stdio: [stdin, 'pipe', 'pipe'],
     detached: options.detached === true,
   });
   const output = { stdout: '', stderr: '' };
@@ -100,8 +94,9 @@ export function startProcess(
     pattern: RegExp;
     resolve: (match: RegExpMatchArray) => void;
   }[] = [];
+  // Both are pipes (stdio above); the types cannot tell with `stdin` a variable.
   for (const stream of ['stdout', 'stderr'] as const) {
-    child[stream].setEncoding('utf8').on('data', (chunk: string) => {
+    child[stream]!.setEncoding('utf8').on('data', (chunk: string) => {
       output[stream] += chunk;
       for (const watcher of watchers.filter((candidate) => candidate.stream === stream)) {
         const match = output[stream].match(watcher.pattern);

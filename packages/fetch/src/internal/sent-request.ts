@@ -39,15 +39,7 @@ export async function withCredentials<H extends HeaderSource>(
   caller: CallerHeaders<H>,
   replayable: boolean,
 ): Promise<SentRequest<H>> {
-  return applied(request, await policy.credentials(request), caller, replayable);
-}
-
-function applied<H extends HeaderSource>(
-  request: LazyAuthRequest,
-  credentials: Record<string, string>,
-  caller: CallerHeaders<H>,
-  replayable: boolean,
-): SentRequest<H> {
+  const credentials = await policy.credentials(request);
   let added = credentials;
   let overridden = false;
   for (const name in credentials) {
